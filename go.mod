@@ -1,8 +1,8 @@
 module github.com/dusk-go/dusk
 
-go 1.26.0
+go 1.24
 
 require (
 	go.uber.org/goleak v1.3.0 // indirect
-	golang.org/x/sync v0.24.0 // indirect
+	golang.org/x/sync v0.16.0 // indirect
 )

@@ -16,7 +16,8 @@ type Builder struct {
 	defined []bool
 	outputs []ID
 
-	index     map[Key]ID
+	index     keyIndex
+	refs      int // placeholders made by Ref
 	ops       []string
 	opIndex   map[string]uint32
 	lastOp    string
@@ -37,7 +38,7 @@ func NewBuilder(n int) *Builder {
 		depSpan: make([]span, 0, n),
 		deps:    make([]ID, 0, n),
 		defined: make([]bool, 0, n),
-		index:   make(map[Key]ID, n),
+		index:   newKeyIndex(n),
 	}
 }
 
@@ -52,13 +53,29 @@ func (b *Builder) Len() int { return len(b.keys) }
 // issue) do not panic: they are kept and returned by Build, and Add returns
 // an ID that is safe to pass on.
 func (b *Builder) Add(key Key, fn Func, h Hints, deps ...ID) ID {
-	id, ok := b.index[key]
-	if ok && b.defined[id] {
-		b.fail(&TaskDefinitionError{Task: key, Reason: "added twice (task keys must be unique)"})
-		return id
-	}
-	if !ok {
-		id = b.newTask(key)
+	var id ID
+	if b.refs == 0 {
+		// No task was referred to before it was added, so the key is new
+		// unless it is a duplicate: one map assignment checks and inserts.
+		if b.index.byHash == nil {
+			b.index = newKeyIndex(0)
+		}
+		var isNew bool
+		if id, isNew = b.index.insert(key, ID(len(b.keys)), b.keys); !isNew {
+			b.fail(&TaskDefinitionError{Task: key, Reason: "added twice (task keys must be unique)"})
+			return id
+		}
+		b.appendTask(key)
+	} else {
+		var ok bool
+		id, ok = b.index.lookup(key, b.keys)
+		if ok && b.defined[id] {
+			b.fail(&TaskDefinitionError{Task: key, Reason: "added twice (task keys must be unique)"})
+			return id
+		}
+		if !ok {
+			id = b.newTask(key)
+		}
 	}
 	if fn == nil {
 		b.fail(&TaskDefinitionError{Task: key, Reason: "nil function"})
@@ -85,9 +102,10 @@ func (b *Builder) Add(key Key, fn Func, h Hints, deps ...ID) ID {
 // Ref returns the ID of the task with the given key, which may be added
 // later. Build reports a task that depends on a key that was never added.
 func (b *Builder) Ref(key Key) ID {
-	if id, ok := b.index[key]; ok {
+	if id, ok := b.index.lookup(key, b.keys); ok {
 		return id
 	}
+	b.refs++
 	return b.newTask(key)
 }
 
@@ -139,17 +157,21 @@ func (b *Builder) Build() (*Graph, error) {
 }
 
 func (b *Builder) newTask(key Key) ID {
-	if b.index == nil {
-		b.index = make(map[Key]ID)
+	if b.index.byHash == nil {
+		b.index = newKeyIndex(0)
 	}
-	id := ID(len(b.keys))
-	b.index[key] = id
+	id, _ := b.index.insert(key, ID(len(b.keys)), b.keys)
+	b.appendTask(key)
+	return id
+}
+
+// appendTask appends an undefined task with the given key.
+func (b *Builder) appendTask(key Key) {
 	b.keys = append(b.keys, key)
 	b.fns = append(b.fns, nil)
 	b.meta = append(b.meta, meta{})
 	b.depSpan = append(b.depSpan, span{})
 	b.defined = append(b.defined, false)
-	return id
 }
 
 // intern returns the index of op in b.ops. Consecutive tasks usually share

@@ -1,0 +1,375 @@
+package scheduler
+
+import (
+	"context"
+	"runtime/debug"
+	"runtime/pprof"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dusk-go/dusk/graph"
+)
+
+// run is one parallel computation of a graph.
+type run struct {
+	g       *graph.Graph
+	cfg     *config
+	obs     Observer
+	id      uint64
+	parent  context.Context
+	opCtx   []context.Context // the task context of each operation, with pprof labels
+	results []any
+	// pending[t] counts t's dependency edges whose task has not finished;
+	// t is ready when it reaches zero. refs[t] counts t's consumer edges
+	// that have not run; t's value is released when it reaches zero.
+	pending  []atomic.Int32
+	refs     []atomic.Int32
+	isOutput []bool
+	// left counts the tasks without dependents that have not finished:
+	// every task is an ancestor of one of them, so the run is complete when
+	// it reaches zero, and workers update one shared counter only for them.
+	left    atomic.Int64
+	workers []*worker
+
+	stopped atomic.Bool // set when the run ends: success, failure or cancellation
+	done    chan struct{}
+	endOnce sync.Once
+	idle    atomic.Int32
+	wake    chan struct{}
+
+	errMu       sync.Mutex
+	err         error // the first task error
+	interrupted bool  // the caller's context was cancelled first
+	cancel      context.CancelCauseFunc
+}
+
+type worker struct {
+	deque
+	id     int
+	args   []any
+	ready  []graph.ID
+	stolen []graph.ID
+	curOp  int
+	ran    int64
+	steals int64
+	rng    uint64
+}
+
+func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) {
+	n := g.Len()
+	nw := min(c.workers, n)
+	r := &run{
+		g:        g,
+		cfg:      c,
+		obs:      c.observer,
+		id:       runIDs.Add(1),
+		parent:   ctx,
+		results:  make([]any, n),
+		pending:  make([]atomic.Int32, n),
+		refs:     make([]atomic.Int32, n),
+		isOutput: make([]bool, n),
+		done:     make(chan struct{}),
+		wake:     make(chan struct{}, nw),
+	}
+	for _, o := range g.Outputs() {
+		r.isOutput[o] = true
+	}
+	var roots []graph.ID
+	for id := range n {
+		t := graph.ID(id)
+		nd := int32(len(g.Deps(t)))
+		r.pending[id].Store(nd)
+		nc := int32(len(g.Dependents(t)))
+		r.refs[id].Store(nc)
+		if nc == 0 {
+			r.left.Add(1)
+		}
+		if nd == 0 {
+			roots = append(roots, t)
+		}
+	}
+	if g.Ordered() {
+		slices.SortFunc(roots, func(a, b graph.ID) int { return int(g.Priority(a) - g.Priority(b)) })
+	}
+
+	runCtx, cancel := context.WithCancelCause(ctx)
+	r.cancel = cancel
+	r.opCtx = make([]context.Context, len(g.Ops()))
+	for i, op := range g.Ops() {
+		r.opCtx[i] = pprof.WithLabels(runCtx, pprof.Labels("dusk_op", op))
+	}
+	stopWatch := context.AfterFunc(ctx, func() { r.fail(-1, context.Cause(ctx)) })
+
+	start := time.Now()
+	if r.obs != nil {
+		r.obs.RunStarted(RunInfo{Run: r.id, Tasks: n, Ops: opTasks(g), Workers: nw, Start: start})
+	}
+
+	// Roots are dealt out in contiguous blocks of the priority order, so
+	// that neighbouring partitions (which usually meet in the same
+	// consumer) run on the same worker.
+	r.workers = make([]*worker, nw)
+	for i := range nw {
+		w := &worker{id: i, curOp: -1, rng: uint64(i)*0x9E3779B97F4A7C15 + 1}
+		w.pushReversed(roots[i*len(roots)/nw : (i+1)*len(roots)/nw])
+		r.workers[i] = w
+	}
+	var wg sync.WaitGroup
+	for _, w := range r.workers[1:] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.work(w)
+			pprof.SetGoroutineLabels(context.Background())
+		}()
+	}
+	r.work(r.workers[0])
+	pprof.SetGoroutineLabels(ctx)
+	wg.Wait()
+	stopWatch()
+	cancel(nil)
+
+	ran := 0
+	for _, w := range r.workers {
+		ran += int(w.ran)
+	}
+	err := r.outcome(ran)
+	var out []any
+	if err == nil {
+		out = make([]any, len(g.Outputs()))
+		for i, o := range g.Outputs() {
+			out[i] = r.results[o]
+		}
+	} else {
+		for i, v := range r.results {
+			if v != nil {
+				release(v)
+				r.results[i] = nil
+			}
+		}
+	}
+	if r.obs != nil {
+		s := RunSummary{Run: r.id, Start: start, Duration: time.Since(start), Tasks: ran, Err: err}
+		for _, w := range r.workers {
+			s.TasksPerWorker = append(s.TasksPerWorker, w.ran)
+			s.Steals += w.steals
+		}
+		r.obs.RunFinished(s)
+	}
+	return out, err
+}
+
+// work is a worker's loop: run its own newest task, else steal, else park
+// until there is work or the run ends.
+func (r *run) work(w *worker) {
+	next := graph.ID(-1)
+	for !r.stopped.Load() {
+		if next < 0 {
+			if next = w.pop(); next < 0 {
+				if next = r.steal(w); next < 0 {
+					if !r.park() {
+						return
+					}
+					continue
+				}
+			}
+		}
+		next = r.exec(w, next)
+	}
+}
+
+// exec runs task id on worker w and returns one task it made ready, which
+// the worker runs next, or -1. The other tasks it made ready go onto the
+// worker's deque.
+func (r *run) exec(w *worker, id graph.ID) graph.ID {
+	g := r.g
+	deps := g.Deps(id)
+	args := w.args[:0]
+	for _, d := range deps {
+		args = append(args, r.results[d])
+	}
+	w.args = args
+	op := g.OpIndex(id)
+	if op != w.curOp {
+		w.curOp = op
+		pprof.SetGoroutineLabels(r.opCtx[op])
+	}
+	var ev TaskEvent
+	if r.obs != nil {
+		ev = TaskEvent{Run: r.id, Key: g.Key(id), Op: g.Ops()[op], Worker: w.id, Start: time.Now()}
+		r.obs.TaskStarted(ev)
+	}
+	v, err := call(r.opCtx[op], g.Func(id), args)
+	clear(args)
+	if r.obs != nil {
+		ev.End, ev.Err = time.Now(), err
+		if err == nil {
+			ev.Bytes = resultBytes(v, g.Hints(id).Bytes)
+		}
+		r.obs.TaskFinished(ev)
+	}
+	if err != nil {
+		release(v)
+		r.fail(id, err)
+		return -1
+	}
+	r.results[id] = v
+	w.ran++
+	// A value with one consumer, and a task with one dependency, need no
+	// shared counter: the common case of chains and trees costs no atomic
+	// operation.
+	for _, d := range deps {
+		if (len(g.Dependents(d)) == 1 || r.refs[d].Add(-1) == 0) && !r.isOutput[d] {
+			release(r.results[d])
+			r.results[d] = nil
+		}
+	}
+	ready := w.ready[:0]
+	for _, c := range g.Dependents(id) {
+		if len(g.Deps(c)) == 1 || r.pending[c].Add(-1) == 0 {
+			ready = append(ready, c)
+		}
+	}
+	w.ready = ready
+	if len(ready) == 0 && len(g.Dependents(id)) == 0 && r.left.Add(-1) == 0 {
+		r.end()
+		return -1
+	}
+	switch len(ready) {
+	case 0:
+		return -1
+	case 1:
+		return ready[0]
+	}
+	if g.Ordered() {
+		sortByPriority(g, ready)
+	}
+	w.pushReversed(ready[1:])
+	if r.idle.Load() > 0 {
+		select {
+		case r.wake <- struct{}{}:
+		default:
+		}
+	}
+	return ready[0]
+}
+
+// steal takes the older half of another worker's deque, keeps all but the
+// newest of them on w's deque and returns that one, or -1 when every deque
+// is empty.
+func (r *run) steal(w *worker) graph.ID {
+	nw := len(r.workers)
+	w.rng ^= w.rng << 13
+	w.rng ^= w.rng >> 7
+	w.rng ^= w.rng << 17
+	first := int(w.rng % uint64(nw))
+	for i := range nw {
+		v := r.workers[(first+i)%nw]
+		if v == w {
+			continue
+		}
+		w.stolen = v.stealHalf(w.stolen[:0])
+		if k := len(w.stolen); k > 0 {
+			w.steals++
+			w.push(w.stolen[:k-1])
+			return w.stolen[k-1]
+		}
+	}
+	return -1
+}
+
+// park waits until a worker pushes new tasks or the run ends; it reports
+// whether the worker should look for work again. The idle count is raised
+// before the deques are checked once more, and pushers check it after
+// pushing, so a push is never missed.
+func (r *run) park() bool {
+	r.idle.Add(1)
+	defer r.idle.Add(-1)
+	for _, v := range r.workers {
+		if !v.empty() {
+			return true
+		}
+	}
+	select {
+	case <-r.wake:
+		return true
+	case <-r.done:
+		return false
+	}
+}
+
+// fail records the first error and stops the run. id is the failed task, or
+// -1 when the caller's context was cancelled.
+func (r *run) fail(id graph.ID, err error) {
+	r.errMu.Lock()
+	if id < 0 && r.left.Load() == 0 {
+		r.errMu.Unlock()
+		return // cancelled after the last task finished: the result stands
+	}
+	if r.err == nil && !r.interrupted {
+		if r.parent.Err() != nil {
+			r.interrupted = true
+		} else {
+			r.err = &TaskError{Key: r.g.Key(id), Op: r.g.Op(id), Err: err}
+		}
+	}
+	cause := r.err
+	if cause == nil {
+		cause = context.Cause(r.parent)
+	}
+	r.errMu.Unlock()
+	r.cancel(cause)
+	r.end()
+}
+
+func (r *run) end() {
+	r.endOnce.Do(func() {
+		r.stopped.Store(true)
+		close(r.done)
+	})
+}
+
+// outcome returns the run's error once its workers have stopped; ran is the
+// number of tasks that finished.
+func (r *run) outcome(ran int) error {
+	r.errMu.Lock()
+	defer r.errMu.Unlock()
+	if r.interrupted {
+		return cancelled(context.Cause(r.parent), ran, r.g.Len())
+	}
+	return r.err
+}
+
+// call runs fn, turning a panic into a *PanicError. It is the one place
+// where the scheduler recovers panics.
+func call(ctx context.Context, fn graph.Func, args []any) (v any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			v, err = nil, &PanicError{Value: p, Stack: debug.Stack()}
+		}
+	}()
+	return fn(ctx, args)
+}
+
+func sortByPriority(g *graph.Graph, ids []graph.ID) {
+	for i := 1; i < len(ids); i++ {
+		x := ids[i]
+		px := g.Priority(x)
+		j := i
+		for j > 0 && g.Priority(ids[j-1]) > px {
+			ids[j] = ids[j-1]
+			j--
+		}
+		ids[j] = x
+	}
+}
+
+type releaser interface{ Release() }
+
+func release(v any) {
+	if r, ok := v.(releaser); ok {
+		r.Release()
+	}
+}

@@ -1,0 +1,167 @@
+package scheduler
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/dusk-go/dusk/graph"
+)
+
+// Executor runs task graphs. [Scheduler] is the local, work-stealing
+// executor; the memory manager and executors that hand tasks to other
+// machines implement the same interface, so collections lower to a
+// [graph.Graph] once and run on any of them.
+type Executor interface {
+	// Execute runs every task of g and returns the values of g.Outputs(),
+	// in order. The caller owns the returned values (it must Release those
+	// that need it). Intermediate values are released by the executor. On
+	// error no value is returned and every value computed so far has been
+	// released.
+	Execute(ctx context.Context, g *graph.Graph) ([]any, error)
+}
+
+// Mode selects how a Scheduler runs tasks.
+type Mode int
+
+const (
+	// Parallel runs tasks on Workers goroutines with work stealing.
+	Parallel Mode = iota
+	// Inline runs every task in the calling goroutine, one at a time, in
+	// the graph's priority order: for debugging and for reference results.
+	Inline
+)
+
+func (m Mode) String() string {
+	if m == Inline {
+		return "inline"
+	}
+	return "parallel"
+}
+
+// Option configures a Scheduler or one call of a helper (Map, Stream,
+// Submit, Delayed's Compute). A *Scheduler is itself an Option: passing it
+// to a helper runs the helper with that scheduler's settings and shares its
+// limit on running futures.
+type Option interface {
+	apply(*config)
+}
+
+type optionFunc func(*config)
+
+func (f optionFunc) apply(c *config) { f(c) }
+
+type config struct {
+	workers  int
+	mode     Mode
+	observer Observer
+	window   int
+	op       string
+	slots    chan struct{} // limit of running futures; shared by a Scheduler
+}
+
+// Workers sets the number of workers: tasks that run at once. n <= 0 means
+// runtime.GOMAXPROCS(0), which is the default.
+func Workers(n int) Option {
+	return optionFunc(func(c *config) { c.workers = n })
+}
+
+// WithMode selects Parallel (the default) or Inline execution.
+func WithMode(m Mode) Option {
+	return optionFunc(func(c *config) { c.mode = m })
+}
+
+// WithObserver sends the events of every computation to o.
+func WithObserver(o Observer) Option {
+	return optionFunc(func(c *config) { c.observer = o })
+}
+
+// Window bounds the inputs a streaming map holds at once: in flight, or
+// finished and waiting to be yielded. n <= 0 means the default, four per
+// worker.
+func Window(n int) Option {
+	return optionFunc(func(c *config) { c.window = n })
+}
+
+// Op names the operation of a helper's tasks in errors, progress and
+// profiles (default "map", "stream", "submit", or the delayed function's
+// name).
+func Op(name string) Option {
+	return optionFunc(func(c *config) { c.op = name })
+}
+
+// resolve fills the defaults of unset settings. The window stays unset in
+// a Scheduler's own settings so that it follows a helper's Workers option.
+func (c *config) resolve() {
+	if c.workers <= 0 {
+		c.workers = runtime.GOMAXPROCS(0)
+	}
+}
+
+func (c *config) streamWindow() int {
+	if c.window > 0 {
+		return c.window
+	}
+	return 4 * c.workers
+}
+
+// Scheduler is the local executor: one worker per core, each with its own
+// deque of ready tasks; a finished task pushes the tasks it made ready onto
+// its worker's deque and its worker runs the most urgent of them next; an
+// idle worker steals the older half of another worker's deque. A Scheduler
+// holds only settings: each computation starts its workers and stops them
+// before it returns, so there is nothing to close. It is safe for concurrent
+// use.
+type Scheduler struct {
+	cfg config
+}
+
+// New returns a scheduler with the given options.
+func New(opts ...Option) *Scheduler {
+	var c config
+	for _, o := range opts {
+		o.apply(&c)
+	}
+	c.resolve()
+	c.slots = make(chan struct{}, c.workers)
+	return &Scheduler{cfg: c}
+}
+
+var defaultScheduler = sync.OnceValue(func() *Scheduler { return New() })
+
+// Default returns the scheduler that helpers use when no *Scheduler is
+// passed: GOMAXPROCS workers, parallel mode, no observer.
+func Default() *Scheduler { return defaultScheduler() }
+
+func (s *Scheduler) apply(c *config) {
+	*c = s.cfg
+}
+
+// Workers returns the number of workers of s.
+func (s *Scheduler) Workers() int { return s.cfg.workers }
+
+// Execute runs g; see [Executor].
+func (s *Scheduler) Execute(ctx context.Context, g *graph.Graph) ([]any, error) {
+	return execute(ctx, g, &s.cfg)
+}
+
+// helperConfig resolves the options of one helper call on top of the
+// default scheduler's settings.
+func helperConfig(opts []Option) config {
+	c := Default().cfg
+	for _, o := range opts {
+		o.apply(&c)
+	}
+	c.resolve()
+	return c
+}
+
+var runIDs atomic.Uint64
+
+func execute(ctx context.Context, g *graph.Graph, c *config) ([]any, error) {
+	if c.mode == Inline || c.workers == 1 || g.Len() <= 1 {
+		return runInline(ctx, g, c)
+	}
+	return runParallel(ctx, g, c)
+}

@@ -13,7 +13,7 @@ type Builder struct {
 	meta    []meta
 	depSpan []span
 	deps    []ID
-	defined []bool
+	tokens  []string // nil until a task has a token
 	outputs []ID
 
 	index     keyIndex
@@ -37,7 +37,6 @@ func NewBuilder(n int) *Builder {
 		meta:    make([]meta, 0, n),
 		depSpan: make([]span, 0, n),
 		deps:    make([]ID, 0, n),
-		defined: make([]bool, 0, n),
 		index:   newKeyIndex(n),
 	}
 }
@@ -53,6 +52,12 @@ func (b *Builder) Len() int { return len(b.keys) }
 // issue) do not panic: they are kept and returned by Build, and Add returns
 // an ID that is safe to pass on.
 func (b *Builder) Add(key Key, fn Func, h Hints, deps ...ID) ID {
+	for _, d := range deps {
+		if d < 0 || int(d) >= len(b.keys) {
+			b.fail(&TaskDefinitionError{Task: key, Reason: fmt.Sprintf("dependency ID %d was not issued by this builder", d)})
+			return b.Ref(key)
+		}
+	}
 	var id ID
 	if b.refs == 0 {
 		// No task was referred to before it was added, so the key is new
@@ -69,7 +74,7 @@ func (b *Builder) Add(key Key, fn Func, h Hints, deps ...ID) ID {
 	} else {
 		var ok bool
 		id, ok = b.index.lookup(key, b.keys)
-		if ok && b.defined[id] {
+		if ok && b.fns[id] != nil {
 			b.fail(&TaskDefinitionError{Task: key, Reason: "added twice (task keys must be unique)"})
 			return id
 		}
@@ -85,17 +90,16 @@ func (b *Builder) Add(key Key, fn Func, h Hints, deps ...ID) ID {
 		return id
 	}
 	off := int32(len(b.deps))
-	for _, d := range deps {
-		if d < 0 || int(d) >= len(b.keys) {
-			b.fail(&TaskDefinitionError{Task: key, Reason: fmt.Sprintf("dependency ID %d was not issued by this builder", d)})
-			return id
-		}
-	}
 	b.deps = append(b.deps, deps...)
 	b.fns[id] = fn
-	b.meta[id] = meta{token: h.Token, bytes: h.Bytes, op: b.intern(h.Op), reads: h.ReadsInput}
+	b.meta[id] = meta{bytes: h.Bytes, op: b.intern(h.Op), reads: h.ReadsInput}
+	if h.Token != "" {
+		if b.tokens == nil {
+			b.tokens = make([]string, len(b.keys), cap(b.keys))
+		}
+		b.tokens[id] = h.Token
+	}
 	b.depSpan[id] = span{off: off, n: int32(len(deps))}
-	b.defined[id] = true
 	return id
 }
 
@@ -129,8 +133,8 @@ func (b *Builder) Build() (*Graph, error) {
 	if b.err != nil {
 		return nil, b.err
 	}
-	for id, ok := range b.defined {
-		if !ok {
+	for id, fn := range b.fns {
+		if fn == nil { // referred to by Ref, never added
 			return nil, b.missing(ID(id))
 		}
 	}
@@ -138,7 +142,7 @@ func (b *Builder) Build() (*Graph, error) {
 		b.intern("")
 	}
 	g := &Graph{
-		keys: b.keys, fns: b.fns, meta: b.meta, ops: b.ops,
+		keys: b.keys, fns: b.fns, meta: b.meta, ops: b.ops, tokens: b.tokens,
 		depSpan: b.depSpan, deps: b.deps,
 	}
 	if err := g.assemble(); err != nil {
@@ -171,7 +175,9 @@ func (b *Builder) appendTask(key Key) {
 	b.fns = append(b.fns, nil)
 	b.meta = append(b.meta, meta{})
 	b.depSpan = append(b.depSpan, span{})
-	b.defined = append(b.defined, false)
+	if b.tokens != nil {
+		b.tokens = append(b.tokens, "")
+	}
 }
 
 // intern returns the index of op in b.ops. Consecutive tasks usually share
@@ -198,7 +204,7 @@ func (b *Builder) intern(op string) uint32 {
 func (b *Builder) missing(id ID) error {
 	for t, s := range b.depSpan {
 		for _, d := range b.deps[s.off : s.off+s.n] {
-			if d == id && b.defined[t] {
+			if d == id && b.fns[t] != nil {
 				return &MissingDependencyError{Task: b.keys[t], Missing: b.keys[id]}
 			}
 		}

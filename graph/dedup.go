@@ -23,7 +23,7 @@ func Dedup(g *Graph) (*Graph, error) {
 	n := g.Len()
 	tokens := 0
 	for i := range g.meta {
-		if g.meta[i].token != "" {
+		if g.token(ID(i)) != "" {
 			tokens++
 		}
 	}
@@ -40,7 +40,7 @@ func Dedup(g *Graph) (*Graph, error) {
 	merged := 0
 	for _, id := range g.topo {
 		canon[id] = id
-		tok := g.meta[id].token
+		tok := g.token(id)
 		if tok == "" {
 			continue
 		}

@@ -83,6 +83,9 @@ func Fuse(g *Graph) (*Graph, error) {
 		if len(chain) == 1 {
 			ng.fns = append(ng.fns, g.fns[v])
 			ng.meta = append(ng.meta, g.meta[v])
+			if g.tokens != nil {
+				ng.tokens = append(ng.tokens, g.tokens[v])
+			}
 			continue
 		}
 		stages := make([]stage, len(chain))
@@ -94,8 +97,8 @@ func Fuse(g *Graph) (*Graph, error) {
 			if op := g.Op(id); len(ops) == 0 || ops[len(ops)-1] != op {
 				ops = append(ops, op)
 			}
-			if tokens != nil && g.meta[id].token != "" {
-				tokens = append(tokens, g.meta[id].token)
+			if tokens != nil && g.token(id) != "" {
+				tokens = append(tokens, g.token(id))
 			} else {
 				tokens = nil
 			}
@@ -112,8 +115,10 @@ func Fuse(g *Graph) (*Graph, error) {
 			opIndex[op] = opIdx
 		}
 		ng.fns = append(ng.fns, fusedFunc(stages))
+		if g.tokens != nil {
+			ng.tokens = append(ng.tokens, strings.Join(tokens, " → "))
+		}
 		ng.meta = append(ng.meta, meta{
-			token: strings.Join(tokens, " → "),
 			bytes: g.meta[v].bytes,
 			op:    opIdx,
 			reads: g.meta[head].reads,

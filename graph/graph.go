@@ -5,9 +5,10 @@ import (
 	"sync"
 )
 
-// meta is the compact form of a task's Hints: the operation is interned.
+// meta is the compact form of a task's Hints: the operation is interned
+// and the token kept apart, so that meta holds no pointer for the garbage
+// collector to scan.
 type meta struct {
-	token string
 	bytes int64
 	op    uint32
 	reads bool
@@ -24,6 +25,7 @@ type Graph struct {
 	fns     []Func
 	meta    []meta
 	ops     []string
+	tokens  []string // nil when no task has a token
 	depSpan []span
 	deps    []ID
 	outputs []ID
@@ -54,7 +56,14 @@ func (g *Graph) Func(id ID) Func { return g.fns[id] }
 // Hints returns the hints of task id.
 func (g *Graph) Hints(id ID) Hints {
 	m := g.meta[id]
-	return Hints{Op: g.ops[m.op], Bytes: m.bytes, ReadsInput: m.reads, Token: m.token}
+	return Hints{Op: g.ops[m.op], Bytes: m.bytes, ReadsInput: m.reads, Token: g.token(id)}
+}
+
+func (g *Graph) token(id ID) string {
+	if g.tokens == nil {
+		return ""
+	}
+	return g.tokens[id]
 }
 
 // Op returns the operation of task id (Hints.Op).
@@ -211,7 +220,7 @@ func (g *Graph) findCycle(indeg []int32) []Key {
 // passes that change only some of them.
 func (g *Graph) derive() *Graph {
 	return &Graph{
-		keys: g.keys, fns: g.fns, meta: g.meta, ops: g.ops,
+		keys: g.keys, fns: g.fns, meta: g.meta, ops: g.ops, tokens: g.tokens,
 		depSpan: g.depSpan, deps: g.deps, outputs: g.outputs,
 		dependentsOff: g.dependentsOff, dependents: g.dependents, topo: g.topo,
 		prio: g.prio,

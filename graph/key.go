@@ -22,7 +22,7 @@ func Single(name string) Key { return Key{Name: name, Index: -1} }
 
 // String returns name[index], or the bare name for a key made by [Single].
 func (k Key) String() string {
-	if k.Index < 0 {
+	if k.Index == -1 {
 		return k.Name
 	}
 	return k.Name + "[" + strconv.Itoa(k.Index) + "]"

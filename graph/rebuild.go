@@ -15,6 +15,12 @@ func (g *Graph) rebuild(kept []ID, remap []ID) (*Graph, error) {
 		depSpan: make([]span, n),
 		outputs: make([]ID, len(g.outputs)),
 	}
+	if g.tokens != nil {
+		ng.tokens = make([]string, n)
+		for i, old := range kept {
+			ng.tokens[i] = g.tokens[old]
+		}
+	}
 	edges := 0
 	for _, old := range kept {
 		edges += int(g.depSpan[old].n)

@@ -30,6 +30,9 @@ func (e *PanicError) Unwrap() error {
 // ErrNilFunc is returned for a nil user function.
 var ErrNilFunc = errors.New("scheduler: nil function")
 
+// errBreak ends a stream whose consumer broke out of its loop.
+var errBreak = errors.New("scheduler: stream consumer stopped")
+
 // cancelled wraps the cause of a cancelled computation.
 func cancelled(cause error, done, total int) error {
 	if total < 0 {

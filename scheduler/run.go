@@ -347,7 +347,7 @@ func (r *run) outcome(ran int) error {
 func call(ctx context.Context, fn graph.Func, args []any) (v any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			v, err = nil, &PanicError{Value: p, Stack: debug.Stack()}
+			v, err = nil, newPanicError(p)
 		}
 	}()
 	return fn(ctx, args)
@@ -364,6 +364,10 @@ func sortByPriority(g *graph.Graph, ids []graph.ID) {
 		}
 		ids[j] = x
 	}
+}
+
+func newPanicError(p any) *PanicError {
+	return &PanicError{Value: p, Stack: debug.Stack()}
 }
 
 type releaser interface{ Release() }

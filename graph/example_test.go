@@ -50,8 +50,8 @@ func ExampleBuilder() {
 	fmt.Println("output:", values[g.Outputs()[0]])
 	// Output:
 	// read[0] = 3
-	// read[1] = 4
 	// double[0] = 6
+	// read[1] = 4
 	// double[1] = 8
 	// sum = 14
 	// output: 14

@@ -155,6 +155,26 @@ func (g *Graph) assemble() error {
 	}
 	g.dependentsOff, g.dependents = off, dependents
 
+	// When every task depends only on tasks with smaller IDs (always so when
+	// a Builder was used without Ref, and kept so by the passes), ID order
+	// is a topological order and there is no cycle.
+	ascending := true
+	for i, s := range g.depSpan {
+		for _, d := range g.deps[s.off : s.off+s.n] {
+			if d >= ID(i) {
+				ascending = false
+				break
+			}
+		}
+	}
+	if ascending {
+		g.topo = make([]ID, n)
+		for i := range g.topo {
+			g.topo[i] = ID(i)
+		}
+		return nil
+	}
+
 	// Kahn's algorithm; indeg counts dependency edges still to be satisfied.
 	indeg := fill // reuse: len n
 	topo := make([]ID, 0, n)

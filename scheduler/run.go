@@ -24,8 +24,8 @@ type run struct {
 	// pending[t] counts t's dependency edges whose task has not finished;
 	// t is ready when it reaches zero. refs[t] counts t's consumer edges
 	// that have not run; t's value is released when it reaches zero.
-	pending  []atomic.Int32
-	refs     []atomic.Int32
+	pending  []int32 // updated with atomic.AddInt32 once workers run
+	refs     []int32
 	isOutput []bool
 	// left counts the tasks without dependents that have not finished:
 	// every task is an ancestor of one of them, so the run is complete when
@@ -67,8 +67,8 @@ func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) 
 		id:       runIDs.Add(1),
 		parent:   ctx,
 		results:  make([]any, n),
-		pending:  make([]atomic.Int32, n),
-		refs:     make([]atomic.Int32, n),
+		pending:  make([]int32, n),
+		refs:     make([]int32, n),
 		isOutput: make([]bool, n),
 		done:     make(chan struct{}),
 		wake:     make(chan struct{}, nw),
@@ -77,19 +77,21 @@ func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) 
 		r.isOutput[o] = true
 	}
 	var roots []graph.ID
+	var sinks int64
 	for id := range n {
 		t := graph.ID(id)
 		nd := int32(len(g.Deps(t)))
-		r.pending[id].Store(nd)
+		r.pending[id] = nd
 		nc := int32(len(g.Dependents(t)))
-		r.refs[id].Store(nc)
+		r.refs[id] = nc
 		if nc == 0 {
-			r.left.Add(1)
+			sinks++
 		}
 		if nd == 0 {
 			roots = append(roots, t)
 		}
 	}
+	r.left.Store(sinks)
 	if g.Ordered() {
 		slices.SortFunc(roots, func(a, b graph.ID) int { return int(g.Priority(a) - g.Priority(b)) })
 	}
@@ -221,14 +223,14 @@ func (r *run) exec(w *worker, id graph.ID) graph.ID {
 	// shared counter: the common case of chains and trees costs no atomic
 	// operation.
 	for _, d := range deps {
-		if (len(g.Dependents(d)) == 1 || r.refs[d].Add(-1) == 0) && !r.isOutput[d] {
+		if (len(g.Dependents(d)) == 1 || atomic.AddInt32(&r.refs[d], -1) == 0) && !r.isOutput[d] {
 			release(r.results[d])
 			r.results[d] = nil
 		}
 	}
 	ready := w.ready[:0]
 	for _, c := range g.Dependents(id) {
-		if len(g.Deps(c)) == 1 || r.pending[c].Add(-1) == 0 {
+		if len(g.Deps(c)) == 1 || atomic.AddInt32(&r.pending[c], -1) == 0 {
 			ready = append(ready, c)
 		}
 	}

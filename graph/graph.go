@@ -37,7 +37,8 @@ type Graph struct {
 
 	// prio is the static priority of each task (lower runs first); nil until
 	// the Order pass has run.
-	prio []int32
+	prio   []int32
+	byPrio []ID // the tasks in priority order, the inverse of prio
 
 	indexOnce sync.Once
 	index     map[Key]ID
@@ -114,6 +115,16 @@ func (g *Graph) Priority(id ID) int32 {
 	}
 	g.indexOnce.Do(g.buildIndex)
 	return g.topoPos[id]
+}
+
+// ByPriority returns every task in priority order (see [Graph.Priority]):
+// the order of [Order], or [Graph.Topo] when the graph has not been ordered.
+// The slice is borrowed.
+func (g *Graph) ByPriority() []ID {
+	if g.byPrio != nil {
+		return g.byPrio
+	}
+	return g.topo
 }
 
 // Lookup returns the ID of the task with the given key.
@@ -243,6 +254,6 @@ func (g *Graph) derive() *Graph {
 		keys: g.keys, fns: g.fns, meta: g.meta, ops: g.ops, tokens: g.tokens,
 		depSpan: g.depSpan, deps: g.deps, outputs: g.outputs,
 		dependentsOff: g.dependentsOff, dependents: g.dependents, topo: g.topo,
-		prio: g.prio,
+		prio: g.prio, byPrio: g.byPrio,
 	}
 }

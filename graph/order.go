@@ -74,8 +74,12 @@ func Order(g *Graph) (*Graph, error) {
 			visit(ID(v))
 		}
 	}
+	byPrio := make([]ID, n)
+	for id, p := range prio {
+		byPrio[p] = ID(id)
+	}
 	ng := g.derive()
-	ng.prio = prio
+	ng.prio, ng.byPrio = prio, byPrio
 	return ng, nil
 }
 

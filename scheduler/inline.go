@@ -13,14 +13,7 @@ import (
 // intermediate values after their last consumer, like the parallel run.
 func runInline(ctx context.Context, g *graph.Graph, c *config) ([]any, error) {
 	n := g.Len()
-	order := g.Topo()
-	if g.Ordered() {
-		byPrio := make([]graph.ID, n)
-		for id := range n {
-			byPrio[g.Priority(graph.ID(id))] = graph.ID(id)
-		}
-		order = byPrio
-	}
+	order := g.ByPriority()
 	refs := make([]int32, n)
 	isOutput := make([]bool, n)
 	for id := range n {

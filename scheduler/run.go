@@ -55,6 +55,7 @@ type worker struct {
 	ran    int64
 	steals int64
 	rng    uint64
+	_      [64]byte // keeps the next worker's deque off this one's cache line
 }
 
 func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) {
@@ -76,8 +77,8 @@ func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) 
 	for _, o := range g.Outputs() {
 		r.isOutput[o] = true
 	}
-	var roots []graph.ID
 	var sinks int64
+	nroots := 0
 	for id := range n {
 		t := graph.ID(id)
 		nd := int32(len(g.Deps(t)))
@@ -88,12 +89,15 @@ func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) 
 			sinks++
 		}
 		if nd == 0 {
-			roots = append(roots, t)
+			nroots++
 		}
 	}
 	r.left.Store(sinks)
-	if g.Ordered() {
-		slices.SortFunc(roots, func(a, b graph.ID) int { return int(g.Priority(a) - g.Priority(b)) })
+	roots := make([]graph.ID, 0, nroots)
+	for _, id := range g.ByPriority() {
+		if r.pending[id] == 0 {
+			roots = append(roots, id)
+		}
 	}
 
 	runCtx, cancel := context.WithCancelCause(ctx)
@@ -115,7 +119,11 @@ func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) 
 	r.workers = make([]*worker, nw)
 	for i := range nw {
 		w := &worker{id: i, curOp: -1, rng: uint64(i)*0x9E3779B97F4A7C15 + 1}
-		w.pushReversed(roots[i*len(roots)/nw : (i+1)*len(roots)/nw])
+		// The block becomes the deque itself, reversed so that its first
+		// task is on top; capping it keeps pushes off the next block.
+		block := roots[i*len(roots)/nw : (i+1)*len(roots)/nw : (i+1)*len(roots)/nw]
+		slices.Reverse(block)
+		w.items = block
 		r.workers[i] = w
 	}
 	var wg sync.WaitGroup
@@ -249,12 +257,7 @@ func (r *run) exec(w *worker, id graph.ID) graph.ID {
 		sortByPriority(g, ready)
 	}
 	w.pushReversed(ready[1:])
-	if r.idle.Load() > 0 {
-		select {
-		case r.wake <- struct{}{}:
-		default:
-		}
-	}
+	r.signal(len(ready) - 1)
 	return ready[0]
 }
 
@@ -275,11 +278,25 @@ func (r *run) steal(w *worker) graph.ID {
 		w.stolen = v.stealHalf(w.stolen[:0])
 		if k := len(w.stolen); k > 0 {
 			w.steals++
-			w.push(w.stolen[:k-1])
+			if k > 1 {
+				w.push(w.stolen[:k-1])
+				r.signal(k - 1)
+			}
 			return w.stolen[k-1]
 		}
 	}
 	return -1
+}
+
+// signal wakes up to n parked workers after n tasks were pushed.
+func (r *run) signal(n int) {
+	for i := min(n, int(r.idle.Load())); i > 0; i-- {
+		select {
+		case r.wake <- struct{}{}:
+		default:
+			return
+		}
+	}
 }
 
 // park waits until a worker pushes new tasks or the run ends; it reports

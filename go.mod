@@ -2,7 +2,4 @@ module github.com/dusk-go/dusk
 
 go 1.24
 
-require (
-	go.uber.org/goleak v1.3.0 // indirect
-	golang.org/x/sync v0.16.0 // indirect
-)
+require go.uber.org/goleak v1.3.0

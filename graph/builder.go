@@ -62,7 +62,7 @@ func (b *Builder) Add(key Key, fn Func, h Hints, deps ...ID) ID {
 	if b.refs == 0 {
 		// No task was referred to before it was added, so the key is new
 		// unless it is a duplicate: one map assignment checks and inserts.
-		if b.index.byHash == nil {
+		if b.index.names == nil {
 			b.index = newKeyIndex(0)
 		}
 		var isNew bool
@@ -161,7 +161,7 @@ func (b *Builder) Build() (*Graph, error) {
 }
 
 func (b *Builder) newTask(key Key) ID {
-	if b.index.byHash == nil {
+	if b.index.names == nil {
 		b.index = newKeyIndex(0)
 	}
 	id, _ := b.index.insert(key, ID(len(b.keys)), b.keys)

@@ -143,26 +143,46 @@ type releaser interface{ Release() }
 
 // fusedFunc runs the stages of a chain one after the other in one call.
 func fusedFunc(stages []stage) Func {
-	return func(ctx context.Context, deps []any) (any, error) {
+	return func(ctx context.Context, deps []any) (_ any, err error) {
+		cur := 0
+		var inflight any // the value the current stage received
+		defer func() {
+			// Recovered only to release the value in flight and name the
+			// stage; the panic goes on to the task runner.
+			if p := recover(); p != nil {
+				release(inflight)
+				panic(&StagePanic{Key: stages[cur].key, Op: stages[cur].op, Value: p})
+			}
+		}()
 		v, err := stages[0].fn(ctx, deps)
 		var arg [1]any
 		for i := 1; i < len(stages); i++ {
 			if err != nil {
+				release(v)
 				return nil, stageError(stages[i-1], err)
 			}
 			if err := ctx.Err(); err != nil {
 				release(v)
 				return nil, err
 			}
-			arg[0] = v
+			cur, inflight, arg[0] = i, v, v
 			var next any
 			next, err = stages[i].fn(ctx, arg[:])
-			arg[0] = nil
+			arg[0], inflight = nil, nil
 			release(v)
 			v = next
 		}
 		return v, err
 	}
+}
+
+// StagePanic is the value a fused task panics with when one of its stages
+// panics: the stage's key and operation, and the stage's panic value. The
+// scheduler turns it into an error naming the stage.
+type StagePanic struct {
+	Key   Key
+	Op    string
+	Value any
 }
 
 func stageError(s stage, err error) error {

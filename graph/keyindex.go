@@ -1,72 +1,81 @@
 package graph
 
-import "hash/maphash"
-
-// keyIndex maps keys to IDs while a graph is built. It hashes a key's name
-// once per run of tasks that share it (partitions of one operation are added
-// together) and mixes in the index, so that the map it probes has plain
-// uint64 keys: this is the builder's main cost per task. Two different keys
-// with the same hash are kept apart in a second map.
+// keyIndex maps keys to IDs while a graph is built: the builder's main cost
+// per task. Keys are (name, index) and the tasks of one operation share a
+// name and usually arrive together with dense indexes, so the index keeps,
+// per name, a slice indexed by the key's index. The name of the previous
+// key is remembered, so a run of partitions of one operation costs a string
+// comparison (pointer-equal strings compare at once) and a slice access per
+// task, without hashing. Negative or far-apart indexes go to a map.
 type keyIndex struct {
-	byHash   map[uint64]ID
-	other    map[Key]ID // keys whose hash another key already has
-	seed     maphash.Seed
+	names    map[string]*nameSlots
+	last     *nameSlots
 	lastName string
-	lastHash uint64
-	hashed   bool
 }
 
-func newKeyIndex(n int) keyIndex {
-	return keyIndex{byHash: make(map[uint64]ID, n), seed: maphash.MakeSeed()}
+type nameSlots struct {
+	dense  []ID // dense[i] is 1 + the ID of the key with index i, 0 if none
+	sparse map[int]ID
 }
 
-func (x *keyIndex) hash(k Key) uint64 {
-	if !x.hashed || k.Name != x.lastName {
-		x.lastName, x.lastHash, x.hashed = k.Name, maphash.String(x.seed, k.Name), true
+func newKeyIndex(int) keyIndex {
+	return keyIndex{names: make(map[string]*nameSlots)}
+}
+
+func (x *keyIndex) slots(name string, create bool) *nameSlots {
+	if x.last != nil && name == x.lastName {
+		return x.last
 	}
-	h := x.lastHash ^ uint64(k.Index)*0x9E3779B97F4A7C15
-	h ^= h >> 29
-	h *= 0xBF58476D1CE4E5B9
-	return h ^ h>>32
+	s := x.names[name]
+	if s == nil {
+		if !create {
+			return nil
+		}
+		s = &nameSlots{}
+		x.names[name] = s
+	}
+	x.last, x.lastName = s, name
+	return s
 }
 
 // insert maps k to id unless k is present; then it returns k's ID and false.
-// keys[:id] are the keys inserted before.
-func (x *keyIndex) insert(k Key, id ID, keys []Key) (ID, bool) {
-	h := x.hash(k)
-	before := len(x.byHash)
-	x.byHash[h] = id
-	if len(x.byHash) > before {
+func (x *keyIndex) insert(k Key, id ID, _ []Key) (ID, bool) {
+	if x.names == nil {
+		*x = newKeyIndex(0)
+	}
+	s := x.slots(k.Name, true)
+	i := k.Index
+	if i >= 0 && (i < len(s.dense) || i < 2*len(s.dense)+1024) {
+		if i >= len(s.dense) {
+			s.dense = append(s.dense, make([]ID, i+1-len(s.dense))...)
+		}
+		if prev := s.dense[i]; prev != 0 {
+			return prev - 1, false
+		}
+		s.dense[i] = id + 1
 		return id, true
 	}
-	// The hash was there: k is a duplicate or another key collides with it.
-	// Restore the entry of the key that had it; this path is rare.
-	for i, old := range keys[:id] {
-		if x.hash(old) == h {
-			x.byHash[h] = ID(i)
-			if old == k {
-				return ID(i), false
-			}
-			break
-		}
-	}
-	if prev, ok := x.other[k]; ok {
+	if prev, ok := s.sparse[i]; ok {
 		return prev, false
 	}
-	if x.other == nil {
-		x.other = make(map[Key]ID)
+	if s.sparse == nil {
+		s.sparse = make(map[int]ID)
 	}
-	x.other[k] = id
+	s.sparse[i] = id
 	return id, true
 }
 
-func (x *keyIndex) lookup(k Key, keys []Key) (ID, bool) {
-	if x.byHash == nil {
+func (x *keyIndex) lookup(k Key, _ []Key) (ID, bool) {
+	if x.names == nil {
 		return 0, false
 	}
-	if id, ok := x.byHash[x.hash(k)]; ok && keys[id] == k {
-		return id, true
+	s := x.slots(k.Name, false)
+	if s == nil {
+		return 0, false
 	}
-	id, ok := x.other[k]
+	if i := k.Index; i >= 0 && i < len(s.dense) && s.dense[i] != 0 {
+		return s.dense[i] - 1, true
+	}
+	id, ok := s.sparse[k.Index]
 	return id, ok
 }

@@ -296,3 +296,6 @@ func graphPasses() []graphPass {
 		}},
 	}
 }
+
+// newRand returns the deterministic generator of one random graph.
+func newRand(seed, stream uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, stream)) }

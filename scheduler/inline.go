@@ -78,7 +78,11 @@ func runInline(ctx context.Context, g *graph.Graph, c *config) ([]any, error) {
 			}
 			break
 		}
-		results[t] = v
+		if len(g.Dependents(t)) == 0 && !isOutput[t] {
+			release(v) // nobody consumes it and nobody receives it
+		} else {
+			results[t] = v
+		}
 		done++
 		for _, d := range g.Deps(t) {
 			refs[d]--

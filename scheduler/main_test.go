@@ -1,7 +1,6 @@
 package scheduler_test
 
 import (
-	"os"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -36,14 +35,4 @@ func executionModes() []struct {
 // at the same time (tests that need a task to wait for a sibling use it).
 func concurrentMode(name string, opts []scheduler.Option) bool {
 	return name != "inline" && scheduler.New(opts...).Workers() > 1
-}
-
-// skipKnownBug skips a test that demonstrates a bug of the non-test code not
-// yet fixed, unless DUSK_KNOWN_BUGS=1 is set; then the test runs (and fails
-// while the bug is there).
-func skipKnownBug(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("DUSK_KNOWN_BUGS") != "1" {
-		t.Skipf("known bug (run with DUSK_KNOWN_BUGS=1 to see it fail): %s", what)
-	}
 }

@@ -27,6 +27,7 @@ func Map[T, R any](ctx context.Context, inputs []T, fn func(context.Context, T) 
 		op = "map"
 	}
 	out := make([]R, len(inputs))
+	ok := make([]bool, len(inputs)) // which results were computed
 	if len(inputs) == 0 {
 		return out, nil
 	}
@@ -36,7 +37,7 @@ func Map[T, R any](ctx context.Context, inputs []T, fn func(context.Context, T) 
 		b.Add(graph.K(op, i), func(ctx context.Context, _ []any) (any, error) {
 			r, err := fn(ctx, inputs[i])
 			if err == nil {
-				out[i] = r
+				out[i], ok[i] = r, true
 			}
 			return nil, err
 		}, h)
@@ -46,8 +47,10 @@ func Map[T, R any](ctx context.Context, inputs []T, fn func(context.Context, T) 
 		return nil, err
 	}
 	if _, err := execute(ctx, g, &c); err != nil {
-		for _, r := range out {
-			release(r)
+		for i, r := range out {
+			if ok[i] {
+				release(r)
+			}
 		}
 		return nil, err
 	}

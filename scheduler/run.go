@@ -225,8 +225,12 @@ func (r *run) exec(w *worker, id graph.ID) graph.ID {
 		r.fail(id, err)
 		return -1
 	}
-	r.results[id] = v
 	w.ran++
+	if len(g.Dependents(id)) == 0 && !r.isOutput[id] {
+		release(v) // nobody consumes it and nobody receives it
+	} else {
+		r.results[id] = v
+	}
 	// A value with one consumer, and a task with one dependency, need no
 	// shared counter: the common case of chains and trees costs no atomic
 	// operation.
@@ -367,6 +371,9 @@ func call(ctx context.Context, fn graph.Func, args []any) (v any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			v, err = nil, newPanicError(p)
+			if sp, ok := p.(*graph.StagePanic); ok {
+				err = &TaskError{Key: sp.Key, Op: sp.Op, Err: newPanicError(sp.Value)}
+			}
 		}
 	}()
 	return fn(ctx, args)

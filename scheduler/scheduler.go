@@ -160,6 +160,9 @@ func helperConfig(opts []Option) config {
 var runIDs atomic.Uint64
 
 func execute(ctx context.Context, g *graph.Graph, c *config) ([]any, error) {
+	if ctx.Err() != nil {
+		return nil, cancelled(context.Cause(ctx), 0, g.Len())
+	}
 	if c.mode == Inline || c.workers == 1 || g.Len() <= 1 {
 		return runInline(ctx, g, c)
 	}

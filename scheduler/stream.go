@@ -54,6 +54,9 @@ func stream[T, R any](parent context.Context, inputs iter.Seq[T], fn func(contex
 		if op == "" {
 			op = "stream"
 		}
+		if c.mode == Inline {
+			c.workers = 1 // one call at a time
+		}
 		window := c.streamWindow()
 		s := &streamRun[T, R]{
 			fn: fn, op: op, obs: c.observer, id: runIDs.Add(1),
@@ -94,7 +97,9 @@ func stream[T, R any](parent context.Context, inputs iter.Seq[T], fn func(contex
 		feeder.Wait()
 		<-closed
 		for r := range s.results { // results nobody will see: release them
-			release(r.r)
+			if r.err == nil {
+				release(r.r)
+			}
 		}
 		if s.obs != nil {
 			var tasks int64
@@ -185,6 +190,13 @@ func (s *streamRun[T, R]) work(ctx context.Context, w int) int64 {
 func (s *streamRun[T, R]) consume(parent context.Context, ordered bool, stopFeed func(), yield func(R, error) bool) error {
 	var zero R
 	pending := map[int]streamResult[R]{}
+	defer func() {
+		for _, r := range pending { // waiting for their turn when the stream stopped
+			if r.err == nil {
+				release(r.r)
+			}
+		}
+	}()
 	next, yielded := 0, 0
 	failedAt := -1
 	var failure error
@@ -203,9 +215,10 @@ func (s *streamRun[T, R]) consume(parent context.Context, ordered bool, stopFeed
 				yield(zero, res.err)
 				return res.err
 			}
+			more := yield(res.r, nil)
 			<-s.slots
 			yielded++
-			if !yield(res.r, nil) {
+			if !more {
 				return errBreak
 			}
 			continue
@@ -226,10 +239,11 @@ func (s *streamRun[T, R]) consume(parent context.Context, ordered bool, stopFeed
 				yield(zero, r.err)
 				return r.err
 			}
+			more := yield(r.r, nil)
 			<-s.slots
 			next++
 			yielded++
-			if !yield(r.r, nil) {
+			if !more {
 				return errBreak
 			}
 		}

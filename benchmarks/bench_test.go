@@ -1,0 +1,149 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// TestSchedulerSuiteQuickJSON runs the scheduler suite at CI sizes and
+// checks that every stdout line is a JSON object of the documented form and
+// that every case reported its main metrics. It asserts no timing.
+func TestSchedulerSuiteQuickJSON(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), &out, []string{"scheduler", "-json", "-quick", "-workers", "2"}); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+
+	seen := map[string]map[string]float64{}
+	sc := bufio.NewScanner(&out)
+	line := 0
+	for sc.Scan() {
+		line++
+		if line == 1 {
+			var m machine
+			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+				t.Fatalf("line 1 %q: %v", sc.Text(), err)
+			}
+			if m.Suite != "machine" || m.NumCPU < 1 || m.GOMAXPROCS < 1 || m.Go == "" {
+				t.Errorf("machine line: got %+v, want suite \"machine\" with CPUs and Go version", m)
+			}
+			continue
+		}
+		var fields map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &fields); err != nil {
+			t.Fatalf("line %d %q: %v", line, sc.Text(), err)
+		}
+		if len(fields) != 5 {
+			t.Errorf("line %d: got fields %v, want suite, case, metric, value, unit", line, fields)
+		}
+		var r result
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("line %d %q: %v", line, sc.Text(), err)
+		}
+		if r.Suite != "scheduler" || r.Case == "" || r.Metric == "" || r.Unit == "" {
+			t.Errorf("line %d: got %+v, want suite scheduler and non-empty case, metric, unit", line, r)
+		}
+		if seen[r.Case] == nil {
+			seen[r.Case] = map[string]float64{}
+		}
+		seen[r.Case][r.Metric] = r.Value
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	want := map[string][]string{
+		"overhead-100k":   {"ns_per_task", "build_ns_per_task", "optimize_ns_per_task", "run_ns_per_task", "tasks"},
+		"overhead-1m":     {"ns_per_task", "build_ns_per_task", "optimize_ns_per_task", "run_ns_per_task", "tasks"},
+		"map-speedup":     {"serial_seconds", "map_seconds", "per_call_seconds", "speedup"},
+		"steal-imbalance": {"stolen_share", "steals", "speedup"},
+	}
+	for c, metrics := range want {
+		for _, m := range metrics {
+			v, ok := seen[c][m]
+			if !ok {
+				t.Errorf("%s: no metric %s", c, m)
+				continue
+			}
+			if v < 0 {
+				t.Errorf("%s %s: got %v, want >= 0", c, m, v)
+			}
+		}
+	}
+	// 10,000 leaves and their fan-in-8 tree: 1250+157+20+3+1 sums.
+	if got, want := seen["overhead-100k"]["tasks"], 10_000.0+1250+157+20+3+1; got != want {
+		t.Errorf("overhead-100k tasks: got %v, want %v", got, want)
+	}
+	if s := seen["steal-imbalance"]["stolen_share"]; s > 1 {
+		t.Errorf("stolen_share: got %v, want <= 1", s)
+	}
+}
+
+// TestTable checks the readable output of one quick case.
+func TestTable(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), &out, []string{"-quick", "scheduler", "-case", "^overhead-100k$"}); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	s := out.String()
+	for _, want := range []string{"machine:", "cpu:", "SUITE", "overhead-100k", "ns_per_task", "≤ 250"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "map-speedup") {
+		t.Errorf("-case ^overhead-100k$ ran map-speedup:\n%s", s)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"nosuchsuite"},
+		{"scheduler", "-case", "nosuchcase"},
+		{"scheduler", "-case", "("},
+		{"scheduler", "-workers", "-1"},
+	} {
+		var out bytes.Buffer
+		err := run(t.Context(), &out, args)
+		if !errors.Is(err, errUsage) {
+			t.Errorf("run(%q): got error %v, want a usage error", args, err)
+		}
+	}
+}
+
+func TestLeafSum(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 9, 100, 100_001} {
+		want := 0
+		for i := range n {
+			want += i % 8
+		}
+		if got := leafSum(n); got != want {
+			t.Errorf("leafSum(%d): got %d, want %d", n, got, want)
+		}
+	}
+}
+
+func TestMedianIndex(t *testing.T) {
+	for _, tc := range []struct {
+		xs   []float64
+		want int
+	}{
+		{[]float64{5}, 0},
+		{[]float64{3, 1, 2}, 2},
+		{[]float64{9, 1, 5, 7, 3}, 2},
+		{[]float64{4, 1, 3, 2}, 3},
+	} {
+		if got := medianIndex(tc.xs); got != tc.want {
+			t.Errorf("medianIndex(%v): got %d, want %d", tc.xs, got, tc.want)
+		}
+	}
+}

@@ -150,7 +150,9 @@ func overhead(size overheadSize, target string) func(context.Context, options, f
 // and a tree of sum tasks with fanIn inputs each that adds them up into the
 // single output "total".
 func buildReduction(leaves int) (*graph.Graph, error) {
-	b := graph.NewBuilder(leaves + leaves/(fanIn-1) + 1)
+	// Each level of the tree has at most ceil(n/fanIn) tasks: leaves/(fanIn-1)
+	// plus one per level bounds the total.
+	b := graph.NewBuilder(leaves + leaves/(fanIn-1) + 64)
 	ids := make([]graph.ID, leaves)
 	leafHints := graph.Hints{Op: "leaf"}
 	for i := range ids {

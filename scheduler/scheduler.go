@@ -41,9 +41,10 @@ func (m Mode) String() string {
 }
 
 // Option configures a Scheduler or one call of a helper (Map, Stream,
-// Submit, Delayed's Compute). A *Scheduler is itself an Option: passing it
-// to a helper runs the helper with that scheduler's settings and shares its
-// limit on running futures.
+// Submit, Delayed's Compute). Options apply in order. A *Scheduler is itself
+// an Option: passing it to a helper runs the helper with that scheduler's
+// settings, replacing those of the options before it (pass it first and
+// adjust after it), and shares its limit on running futures.
 type Option interface {
 	apply(*config)
 }
@@ -62,7 +63,8 @@ type config struct {
 }
 
 // Workers sets the number of workers: tasks that run at once. n <= 0 means
-// runtime.GOMAXPROCS(0), which is the default.
+// runtime.GOMAXPROCS(0), which is the default. With one worker a graph runs
+// as in Inline mode: in the calling goroutine, in priority order.
 func Workers(n int) Option {
 	return optionFunc(func(c *config) { c.workers = n })
 }

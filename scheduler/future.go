@@ -52,9 +52,16 @@ func Submit[R any](ctx context.Context, fn func(context.Context) (R, error), opt
 		return f
 	}
 	go func() {
+		acquired := false
 		select {
 		case c.slots <- struct{}{}:
+			acquired = true
 		case <-ctx.Done():
+		}
+		if ctx.Err() != nil { // cancelled while waiting, or just as a place opened
+			if acquired {
+				<-c.slots
+			}
 			f.finish(*new(R), cancelled(context.Cause(ctx), 0, 1))
 			return
 		}

@@ -139,8 +139,6 @@ type stage struct {
 	op  string
 }
 
-type releaser interface{ Release() }
-
 // fusedFunc runs the stages of a chain one after the other in one call.
 func fusedFunc(stages []stage) Func {
 	return func(ctx context.Context, deps []any) (_ any, err error) {
@@ -150,7 +148,7 @@ func fusedFunc(stages []stage) Func {
 			// Recovered only to release the value in flight and name the
 			// stage; the panic goes on to the task runner.
 			if p := recover(); p != nil {
-				release(inflight)
+				Release(inflight)
 				panic(&StagePanic{Key: stages[cur].key, Op: stages[cur].op, Value: p})
 			}
 		}()
@@ -158,18 +156,18 @@ func fusedFunc(stages []stage) Func {
 		var arg [1]any
 		for i := 1; i < len(stages); i++ {
 			if err != nil {
-				release(v)
+				Release(v)
 				return nil, stageError(stages[i-1], err)
 			}
 			if err := ctx.Err(); err != nil {
-				release(v)
+				Release(v)
 				return nil, err
 			}
 			cur, inflight, arg[0] = i, v, v
 			var next any
 			next, err = stages[i].fn(ctx, arg[:])
 			arg[0], inflight = nil, nil
-			release(v)
+			Release(v)
 			v = next
 		}
 		return v, err
@@ -187,10 +185,4 @@ type StagePanic struct {
 
 func stageError(s stage, err error) error {
 	return &TaskError{Key: s.key, Op: s.op, Err: err}
-}
-
-func release(v any) {
-	if r, ok := v.(releaser); ok {
-		r.Release()
-	}
 }

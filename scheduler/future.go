@@ -131,6 +131,11 @@ func (f *Future[R]) Result(ctx context.Context) (R, error) {
 	select {
 	case <-f.done:
 		return f.val, f.err
+	default:
+	}
+	select {
+	case <-f.done:
+		return f.val, f.err
 	case <-ctx.Done():
 		var zero R
 		return zero, context.Cause(ctx)

@@ -36,10 +36,12 @@ func Map[T, R any](ctx context.Context, inputs []T, fn func(context.Context, T) 
 	for i := range inputs {
 		b.Add(graph.K(op, i), func(ctx context.Context, _ []any) (any, error) {
 			r, err := fn(ctx, inputs[i])
-			if err == nil {
-				out[i], ok[i] = r, true
+			if err != nil {
+				release(r) // a value returned with an error is dropped
+				return nil, err
 			}
-			return nil, err
+			out[i], ok[i] = r, true
+			return nil, nil
 		}, h)
 	}
 	g, err := b.Build()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -52,16 +51,6 @@ func (l *ownedLog) make(v int) *ownedInt {
 	l.made = append(l.made, o)
 	l.mu.Unlock()
 	return o
-}
-
-// knownHelperBug skips a test that shows a bug of the helpers not fixed
-// yet, unless DUSK_KNOWN_BUGS=1 is set: then it runs, and fails while the
-// bug is there.
-func knownHelperBug(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("DUSK_KNOWN_BUGS") != "1" {
-		t.Skipf("known bug (DUSK_KNOWN_BUGS=1 runs this test): %s", what)
-	}
 }
 
 func (l *ownedLog) all() []*ownedInt {

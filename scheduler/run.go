@@ -396,10 +396,4 @@ func newPanicError(p any) *PanicError {
 	return &PanicError{Value: p, Stack: debug.Stack()}
 }
 
-type releaser interface{ Release() }
-
-func release(v any) {
-	if r, ok := v.(releaser); ok {
-		r.Release()
-	}
-}
+func release(v any) { graph.Release(v) }

@@ -91,17 +91,22 @@ func stream[T, R any](parent context.Context, inputs iter.Seq[T], fn func(contex
 			close(closed)
 		}()
 
-		err := s.consume(parent, ordered, stopFeed, yield)
-		stopFeed()
-		cancel(err)
-		feeder.Wait()
-		<-closed
-		for r := range s.results { // results nobody will see: release them
-			if r.err == nil {
-				release(r.r)
+		// Cleanup is deferred so that a panic or runtime.Goexit in the
+		// loop body ends the stream like a break.
+		err := errBreak
+		defer func() {
+			stopFeed()
+			cancel(err)
+			feeder.Wait()
+			<-closed
+			for r := range s.results { // results nobody will see: release them
+				if r.err == nil {
+					release(r.r)
+				}
 			}
-		}
-		if s.obs != nil {
+			if s.obs == nil {
+				return
+			}
 			var tasks int64
 			for _, n := range perWorker {
 				tasks += n
@@ -110,7 +115,8 @@ func stream[T, R any](parent context.Context, inputs iter.Seq[T], fn func(contex
 				err = nil
 			}
 			s.obs.RunFinished(RunSummary{Run: s.id, Start: start, Duration: time.Since(start), Tasks: int(tasks), TasksPerWorker: perWorker, Err: err})
-		}
+		}()
+		err = s.consume(parent, ordered, stopFeed, yield)
 	}
 }
 
@@ -130,6 +136,9 @@ type streamRun[T, R any] struct {
 	// bounds what the stream holds to the window. results has room for a
 	// whole window, so workers never block on it.
 	slots chan struct{}
+	// feedErr is a panic of the input sequence; written before jobs is
+	// closed, read after results is.
+	feedErr error
 }
 
 // feed reads the inputs, taking a window slot for each, until they end or
@@ -137,6 +146,13 @@ type streamRun[T, R any] struct {
 func (s *streamRun[T, R]) feed(ctx context.Context, inputs iter.Seq[T]) {
 	defer close(s.jobs)
 	i := 0
+	defer func() {
+		// The input sequence runs here, not in the caller's goroutine: a
+		// panic in it becomes the stream's error for input i.
+		if p := recover(); p != nil {
+			s.feedErr = &TaskError{Key: graph.K(s.op, i), Op: s.op, Err: newPanicError(p)}
+		}
+	}()
 	for v := range inputs {
 		select {
 		case s.slots <- struct{}{}:
@@ -252,6 +268,9 @@ func (s *streamRun[T, R]) consume(parent context.Context, ordered bool, stopFeed
 		err := cancelled(context.Cause(parent), yielded, -1)
 		yield(zero, err)
 		return err
+	}
+	if failure == nil {
+		failure = s.feedErr
 	}
 	if failure != nil {
 		yield(zero, failure)

@@ -15,47 +15,24 @@ import (
 // (in ID order) and is streamed through a buffer, so graphs of any size can be
 // written. It returns the first error of w.
 func (g *Graph) WriteDOT(w io.Writer) error {
-	out := g.outputSet()
-	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString("digraph dusk {\n\tnode [shape=box];\n"); err != nil {
-		return err
-	}
-	var line []byte
-	for id := range g.keys {
-		line = append(line[:0], "\tt"...)
-		line = strconv.AppendInt(line, int64(id), 10)
-		line = append(line, ` [label="`...)
-		line = appendDOTText(line, g.keys[id].String())
-		if op := g.Op(ID(id)); op != "" {
-			line = append(line, `\n`...)
-			line = appendDOTText(line, op)
-		}
-		line = append(line, '"')
-		if out[id] {
-			line = append(line, ", peripheries=2, style=bold"...)
-		}
-		line = append(line, "];\n"...)
-		if _, err := bw.Write(line); err != nil {
-			return err
-		}
-	}
-	for id := range g.keys {
-		line = line[:0]
-		for _, d := range g.Deps(ID(id)) {
-			line = append(line, "\tt"...)
-			line = strconv.AppendInt(line, int64(d), 10)
-			line = append(line, " -> t"...)
-			line = strconv.AppendInt(line, int64(id), 10)
-			line = append(line, ";\n"...)
-		}
-		if _, err := bw.Write(line); err != nil {
-			return err
-		}
-	}
-	if _, err := bw.WriteString("}\n"); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return g.write(w, graphFormat{
+		header:    "digraph dusk {\n\tnode [shape=box];\n",
+		openLabel: ` [label="`,
+		lineBreak: `\n`,
+		escape:    appendDOTText,
+		closeLabel: func(b []byte, output bool) []byte {
+			b = append(b, '"')
+			if output {
+				b = append(b, ", peripheries=2, style=bold"...)
+			}
+			return append(b, "];\n"...)
+		},
+		arrow:   " -> t",
+		edgeEnd: ";\n",
+		footer: func(b []byte, _ []bool) []byte {
+			return append(b, "}\n"...)
+		},
+	})
 }
 
 // WriteMermaid writes the graph as a Mermaid flowchart. Each task is a node
@@ -65,22 +42,71 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 // output is deterministic (in ID order) and is streamed through a buffer, so
 // graphs of any size can be written. It returns the first error of w.
 func (g *Graph) WriteMermaid(w io.Writer) error {
-	out := g.outputSet()
+	return g.write(w, graphFormat{
+		header:    "flowchart TD\n",
+		openLabel: `["`,
+		lineBreak: "<br/>",
+		escape:    appendMermaidText,
+		closeLabel: func(b []byte, _ bool) []byte {
+			return append(b, "\"]\n"...)
+		},
+		arrow:   " --> t",
+		edgeEnd: "\n",
+		footer: func(b []byte, out []bool) []byte {
+			if len(out) == 0 {
+				return b
+			}
+			b = append(b, "\tclassDef output stroke-width:3px,font-weight:bold;\n"...)
+			// One class statement per line keeps lines short on graphs with
+			// many outputs; IDs in increasing order, each once.
+			for id, isOut := range out {
+				if isOut {
+					b = append(b, "\tclass t"...)
+					b = strconv.AppendInt(b, int64(id), 10)
+					b = append(b, " output;\n"...)
+				}
+			}
+			return b
+		},
+	})
+}
+
+// graphFormat is the syntax of one picture format.
+type graphFormat struct {
+	header     string
+	openLabel  string // after a node's name, before its text
+	lineBreak  string // between the key and the operation
+	escape     func([]byte, string) []byte
+	closeLabel func(b []byte, output bool) []byte
+	arrow      string // between two node names of an edge, up to the second's "t"
+	edgeEnd    string
+	// footer appends what follows the edges; out is nil when the graph has
+	// no outputs.
+	footer func(b []byte, out []bool) []byte
+}
+
+// write streams the graph in format f: the nodes in ID order, then the
+// edges in ID order of their dependents, then the footer.
+func (g *Graph) write(w io.Writer, f graphFormat) error {
+	var out []bool
+	if len(g.outputs) > 0 {
+		out = g.outputSet()
+	}
 	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString("flowchart TD\n"); err != nil {
+	if _, err := bw.WriteString(f.header); err != nil {
 		return err
 	}
 	var line []byte
 	for id := range g.keys {
 		line = append(line[:0], "\tt"...)
 		line = strconv.AppendInt(line, int64(id), 10)
-		line = append(line, `["`...)
-		line = appendMermaidText(line, g.keys[id].String())
+		line = append(line, f.openLabel...)
+		line = f.escape(line, g.keys[id].String())
 		if op := g.Op(ID(id)); op != "" {
-			line = append(line, "<br/>"...)
-			line = appendMermaidText(line, op)
+			line = append(line, f.lineBreak...)
+			line = f.escape(line, op)
 		}
-		line = append(line, "\"]\n"...)
+		line = f.closeLabel(line, out != nil && out[id])
 		if _, err := bw.Write(line); err != nil {
 			return err
 		}
@@ -90,31 +116,16 @@ func (g *Graph) WriteMermaid(w io.Writer) error {
 		for _, d := range g.Deps(ID(id)) {
 			line = append(line, "\tt"...)
 			line = strconv.AppendInt(line, int64(d), 10)
-			line = append(line, " --> t"...)
+			line = append(line, f.arrow...)
 			line = strconv.AppendInt(line, int64(id), 10)
-			line = append(line, '\n')
+			line = append(line, f.edgeEnd...)
 		}
 		if _, err := bw.Write(line); err != nil {
 			return err
 		}
 	}
-	if len(g.outputs) > 0 {
-		if _, err := bw.WriteString("\tclassDef output stroke-width:3px,font-weight:bold;\n"); err != nil {
-			return err
-		}
-		// One class statement per line keeps lines short on graphs with many
-		// outputs; IDs in increasing order, each once.
-		for id, isOut := range out {
-			if !isOut {
-				continue
-			}
-			line = append(line[:0], "\tclass t"...)
-			line = strconv.AppendInt(line, int64(id), 10)
-			line = append(line, " output;\n"...)
-			if _, err := bw.Write(line); err != nil {
-				return err
-			}
-		}
+	if _, err := bw.Write(f.footer(line[:0], out)); err != nil {
+		return err
 	}
 	return bw.Flush()
 }

@@ -23,10 +23,7 @@ func runInline(ctx context.Context, g *graph.Graph, c *config) ([]any, error) {
 		isOutput[o] = true
 	}
 	results := make([]any, n)
-	opCtx := make([]context.Context, len(g.Ops()))
-	for i, op := range g.Ops() {
-		opCtx[i] = pprof.WithLabels(ctx, pprof.Labels("dusk_op", op))
-	}
+	opCtx := opContexts(ctx, g)
 	defer pprof.SetGoroutineLabels(ctx)
 
 	obs := c.observer
@@ -55,20 +52,8 @@ func runInline(ctx context.Context, g *graph.Graph, c *config) ([]any, error) {
 			curOp = op
 			pprof.SetGoroutineLabels(opCtx[op])
 		}
-		var ev TaskEvent
-		if obs != nil {
-			ev = TaskEvent{Run: id, Key: g.Key(t), Op: g.Ops()[op], Start: time.Now()}
-			obs.TaskStarted(ev)
-		}
-		v, terr := call(opCtx[op], g.Func(t), args)
+		v, terr := runTask(opCtx[op], obs, id, 0, g, t, args)
 		clear(args)
-		if obs != nil {
-			ev.End, ev.Err = time.Now(), terr
-			if terr == nil {
-				ev.Bytes = resultBytes(v, g.Hints(t).Bytes)
-			}
-			obs.TaskFinished(ev)
-		}
 		if terr != nil {
 			release(v)
 			if ctx.Err() != nil {

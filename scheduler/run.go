@@ -15,7 +15,6 @@ import (
 // run is one parallel computation of a graph.
 type run struct {
 	g       *graph.Graph
-	cfg     *config
 	obs     Observer
 	id      uint64
 	parent  context.Context
@@ -63,7 +62,6 @@ func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) 
 	nw := min(c.workers, n)
 	r := &run{
 		g:        g,
-		cfg:      c,
 		obs:      c.observer,
 		id:       runIDs.Add(1),
 		parent:   ctx,
@@ -102,10 +100,7 @@ func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) 
 
 	runCtx, cancel := context.WithCancelCause(ctx)
 	r.cancel = cancel
-	r.opCtx = make([]context.Context, len(g.Ops()))
-	for i, op := range g.Ops() {
-		r.opCtx[i] = pprof.WithLabels(runCtx, pprof.Labels("dusk_op", op))
-	}
+	r.opCtx = opContexts(runCtx, g)
 	stopWatch := context.AfterFunc(ctx, func() { r.fail(-1, context.Cause(ctx)) })
 
 	start := time.Now()
@@ -132,7 +127,6 @@ func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) 
 		go func() {
 			defer wg.Done()
 			r.work(w)
-			pprof.SetGoroutineLabels(context.Background())
 		}()
 	}
 	r.work(r.workers[0])
@@ -206,27 +200,16 @@ func (r *run) exec(w *worker, id graph.ID) graph.ID {
 		w.curOp = op
 		pprof.SetGoroutineLabels(r.opCtx[op])
 	}
-	var ev TaskEvent
-	if r.obs != nil {
-		ev = TaskEvent{Run: r.id, Key: g.Key(id), Op: g.Ops()[op], Worker: w.id, Start: time.Now()}
-		r.obs.TaskStarted(ev)
-	}
-	v, err := call(r.opCtx[op], g.Func(id), args)
+	v, err := runTask(r.opCtx[op], r.obs, r.id, w.id, g, id, args)
 	clear(args)
-	if r.obs != nil {
-		ev.End, ev.Err = time.Now(), err
-		if err == nil {
-			ev.Bytes = resultBytes(v, g.Hints(id).Bytes)
-		}
-		r.obs.TaskFinished(ev)
-	}
 	if err != nil {
 		release(v)
 		r.fail(id, err)
 		return -1
 	}
 	w.ran++
-	if len(g.Dependents(id)) == 0 && !r.isOutput[id] {
+	sink := len(g.Dependents(id)) == 0
+	if sink && !r.isOutput[id] {
 		release(v) // nobody consumes it and nobody receives it
 	} else {
 		r.results[id] = v
@@ -247,7 +230,7 @@ func (r *run) exec(w *worker, id graph.ID) graph.ID {
 		}
 	}
 	w.ready = ready
-	if len(ready) == 0 && len(g.Dependents(id)) == 0 && r.left.Add(-1) == 0 {
+	if sink && r.left.Add(-1) == 0 {
 		r.end()
 		return -1
 	}
@@ -363,6 +346,33 @@ func (r *run) outcome(ran int) error {
 		return cancelled(context.Cause(r.parent), ran, r.g.Len())
 	}
 	return r.err
+}
+
+// opContexts returns, per operation of g, the context its tasks receive:
+// ctx with the pprof label dusk_op.
+func opContexts(ctx context.Context, g *graph.Graph) []context.Context {
+	out := make([]context.Context, len(g.Ops()))
+	for i, op := range g.Ops() {
+		out[i] = pprof.WithLabels(ctx, pprof.Labels("dusk_op", op))
+	}
+	return out
+}
+
+// runTask runs task id of g on worker, reporting its start and end to obs
+// when there is one.
+func runTask(ctx context.Context, obs Observer, run uint64, worker int, g *graph.Graph, id graph.ID, args []any) (any, error) {
+	if obs == nil {
+		return call(ctx, g.Func(id), args)
+	}
+	ev := TaskEvent{Run: run, Key: g.Key(id), Op: g.Op(id), Worker: worker, Start: time.Now()}
+	obs.TaskStarted(ev)
+	v, err := call(ctx, g.Func(id), args)
+	ev.End, ev.Err = time.Now(), err
+	if err == nil {
+		ev.Bytes = resultBytes(v, g.Hints(id).Bytes)
+	}
+	obs.TaskFinished(ev)
+	return v, err
 }
 
 // call runs fn, turning a panic into a *PanicError. It is the one place

@@ -119,52 +119,36 @@ func DelayN[A, R any](name string, fn func(context.Context, []A) (R, error), lis
 	}
 	das := make([]delayedArg, len(list))
 	for i, a := range list {
-		das[i] = argOf[A](a)
+		das[i] = argOf(a)
 	}
 	return newDelayed[R](name, das, call)
 }
 
-// argOf returns the argument of a, treating a nil Arg (a nil *Delayed
-// included) as a missing argument that Compute reports.
-func argOf[T any](a Arg[T]) delayedArg {
+// missingArg marks an argument given as nil, which Compute reports.
+var missingArg = &delayedNode{name: "<nil argument>"}
+
+type argument interface{ arg() delayedArg }
+
+// argOf returns the argument of a, treating a nil Arg and a nil *Delayed
+// as missing.
+func argOf(a argument) delayedArg {
 	if a == nil {
 		return delayedArg{node: missingArg}
 	}
-	if d, ok := a.(*Delayed[T]); ok && d == nil {
+	if d, ok := a.(interface{ isNil() bool }); ok && d.isNil() {
 		return delayedArg{node: missingArg}
 	}
 	return a.arg()
 }
 
-// missingArg marks an argument given as nil.
-var missingArg = &delayedNode{name: "<nil argument>"}
-
-func args(as ...interface{ arg() delayedArg }) []delayedArg {
-	out := make([]delayedArg, len(as))
-	for i, a := range as {
-		switch x := a.(type) {
-		case nil:
-			out[i] = delayedArg{node: missingArg}
-		default:
-			if isNilDelayed(x) {
-				out[i] = delayedArg{node: missingArg}
-			} else {
-				out[i] = x.arg()
-			}
-		}
-	}
-	return out
-}
-
-// nilChecker is implemented by *Delayed so that a typed nil pointer passed
-// as an argument is detected without reflection.
-type nilChecker interface{ isNil() bool }
-
 func (d *Delayed[R]) isNil() bool { return d == nil }
 
-func isNilDelayed(a any) bool {
-	n, ok := a.(nilChecker)
-	return ok && n.isNil()
+func args(as ...argument) []delayedArg {
+	out := make([]delayedArg, len(as))
+	for i, a := range as {
+		out[i] = argOf(a)
+	}
+	return out
 }
 
 // Node is any *Delayed, whatever its result type, for ComputeAll.

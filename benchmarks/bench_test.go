@@ -120,18 +120,6 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-func TestLeafSum(t *testing.T) {
-	for _, n := range []int{0, 1, 7, 8, 9, 100, 100_001} {
-		want := 0
-		for i := range n {
-			want += i % 8
-		}
-		if got := leafSum(n); got != want {
-			t.Errorf("leafSum(%d): got %d, want %d", n, got, want)
-		}
-	}
-}
-
 func TestMedianIndex(t *testing.T) {
 	for _, tc := range []struct {
 		xs   []float64

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"strconv"
 	"time"
 
 	"github.com/dusk-go/dusk/graph"
+	"github.com/dusk-go/dusk/internal/benchgraph"
 	"github.com/dusk-go/dusk/scheduler"
 )
 
@@ -64,7 +64,7 @@ func overhead(size overheadSize, target string) func(context.Context, options, f
 			leaves, runs = size.quickLeaves, size.quickRuns
 		}
 		s := scheduler.New(scheduler.Workers(o.workers))
-		want := leafSum(leaves)
+		want := benchgraph.ReductionTotal(leaves)
 
 		type sample struct {
 			build, optimize, execute time.Duration
@@ -78,7 +78,7 @@ func overhead(size overheadSize, target string) func(context.Context, options, f
 			runtime.ReadMemStats(&m0)
 
 			t0 := time.Now()
-			g, err := buildReduction(leaves)
+			g, err := benchgraph.Reduction(leaves, fanIn)
 			if err != nil {
 				return sm, err
 			}
@@ -144,57 +144,6 @@ func overhead(size overheadSize, target string) func(context.Context, options, f
 			result{Metric: "total_ms", Value: float64(med.build+med.optimize+med.execute) / 1e6, Unit: "ms"},
 		)
 	}
-}
-
-// buildReduction builds leaves independent tasks, leaf[i] returning i%8,
-// and a tree of sum tasks with fanIn inputs each that adds them up into the
-// single output "total".
-func buildReduction(leaves int) (*graph.Graph, error) {
-	// Each level of the tree has at most ceil(n/fanIn) tasks: leaves/(fanIn-1)
-	// plus one per level bounds the total.
-	b := graph.NewBuilder(leaves + leaves/(fanIn-1) + 64)
-	ids := make([]graph.ID, leaves)
-	leafHints := graph.Hints{Op: "leaf"}
-	for i := range ids {
-		v := i % 8
-		ids[i] = b.Add(graph.K("leaf", i), func(context.Context, []any) (any, error) { return v, nil }, leafHints)
-	}
-	sumHints := graph.Hints{Op: "sum"}
-	for level := 1; len(ids) > 1; level++ {
-		name := "sum-" + strconv.Itoa(level)
-		last := len(ids) <= fanIn
-		n := 0
-		for j := 0; j < len(ids); j += fanIn {
-			key := graph.K(name, n)
-			if last {
-				key = graph.Single("total")
-			}
-			// ids[n] is written after Add has copied the deps, and n <= j,
-			// so the level can be rewritten in place.
-			ids[n] = b.Add(key, sumInts, sumHints, ids[j:min(j+fanIn, len(ids))]...)
-			n++
-		}
-		ids = ids[:n]
-	}
-	return b.Build()
-}
-
-// leafSum is the sum of i%8 for i < leaves: the expected total.
-func leafSum(leaves int) int {
-	r := leaves % 8
-	return leaves/8*28 + r*(r-1)/2
-}
-
-func sumInts(_ context.Context, deps []any) (any, error) {
-	s := 0
-	for _, d := range deps {
-		v, ok := d.(int)
-		if !ok {
-			return nil, fmt.Errorf("sum: input of type %T, want int", d)
-		}
-		s += v
-	}
-	return s, nil
 }
 
 // ---- map-speedup ----

@@ -6,35 +6,16 @@ import (
 	"testing"
 
 	"github.com/dusk-go/dusk/graph"
+	"github.com/dusk-go/dusk/internal/benchgraph"
 	"github.com/dusk-go/dusk/scheduler"
 )
 
-func benchFanTree(n int) *graph.Graph {
-	b := graph.NewBuilder(n + n/7 + 16)
-	leaf := func(context.Context, []any) (any, error) { return 1, nil }
-	sum := func(_ context.Context, deps []any) (any, error) {
-		s := 0
-		for _, v := range deps {
-			s += v.(int)
-		}
-		return s, nil
+func benchFanTree(leaves int) *graph.Graph {
+	g, err := benchgraph.Reduction(leaves, 8)
+	if err == nil {
+		g, err = graph.Optimize(g)
 	}
-	level := make([]graph.ID, n)
-	for i := range level {
-		level[i] = b.Add(graph.K("leaf", i), leaf, graph.Hints{Op: "leaf"})
-	}
-	for depth := 0; len(level) > 1; depth++ {
-		next := level[:0:0]
-		for i := 0; i < len(level); i += 8 {
-			next = append(next, b.Add(graph.K("sum", depth*1_000_000+i/8), sum, graph.Hints{Op: "sum"}, level[i:min(i+8, len(level))]...))
-		}
-		level = next
-	}
-	g, err := b.Build()
 	if err != nil {
-		panic(err)
-	}
-	if g, err = graph.Optimize(g); err != nil {
 		panic(err)
 	}
 	return g
@@ -54,7 +35,7 @@ func BenchmarkExecute100k(b *testing.B) {
 		b.Run(mode.name, func(b *testing.B) {
 			for b.Loop() {
 				out, err := mode.s.Execute(context.Background(), g)
-				if err != nil || out[0].(int) != 100_000 {
+				if err != nil || out[0].(int) != benchgraph.ReductionTotal(100_000) {
 					b.Fatalf("got %v, %v", out, err)
 				}
 			}

@@ -16,6 +16,7 @@ type keyIndex struct {
 type nameSlots struct {
 	dense  []ID // dense[i] is 1 + the ID of the key with index i, 0 if none
 	sparse map[int]ID
+	n      int // keys in dense
 }
 
 func newKeyIndex(int) keyIndex {
@@ -45,7 +46,9 @@ func (x *keyIndex) insert(k Key, id ID, _ []Key) (ID, bool) {
 	}
 	s := x.slots(k.Name, true)
 	i := k.Index
-	if i >= 0 && (i < len(s.dense) || i < 2*len(s.dense)+1024) {
+	// dense grows only while at least about half of it is used, so
+	// far-apart indexes cannot make it large.
+	if i >= 0 && (i < len(s.dense) || i < 2*s.n+1024) {
 		if i >= len(s.dense) {
 			s.dense = append(s.dense, make([]ID, i+1-len(s.dense))...)
 		}
@@ -53,6 +56,7 @@ func (x *keyIndex) insert(k Key, id ID, _ []Key) (ID, bool) {
 			return prev - 1, false
 		}
 		s.dense[i] = id + 1
+		s.n++
 		return id, true
 	}
 	if prev, ok := s.sparse[i]; ok {

@@ -81,7 +81,8 @@ func WithObserver(o Observer) Option {
 
 // Window bounds the inputs a streaming map holds at once: in flight, or
 // finished and waiting to be yielded. n <= 0 means the default, four per
-// worker.
+// worker; windows above 65,536 are taken as 65,536. A stream runs at most
+// Window calls at once, whatever Workers says.
 func Window(n int) Option {
 	return optionFunc(func(c *config) { c.window = n })
 }
@@ -101,11 +102,16 @@ func (c *config) resolve() {
 	}
 }
 
+// maxWindow bounds a stream's window: the window sizes buffers, and a
+// smaller window still holds at most the inputs asked for.
+const maxWindow = 1 << 16
+
 func (c *config) streamWindow() int {
-	if c.window > 0 {
-		return c.window
+	w := c.window
+	if w <= 0 {
+		w = 4 * c.workers
 	}
-	return 4 * c.workers
+	return min(w, maxWindow)
 }
 
 // Scheduler is the local executor: one worker per core, each with its own

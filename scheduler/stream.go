@@ -58,6 +58,7 @@ func stream[T, R any](parent context.Context, inputs iter.Seq[T], fn func(contex
 			c.workers = 1 // one call at a time
 		}
 		window := c.streamWindow()
+		c.workers = min(c.workers, window) // more could never have work
 		s := &streamRun[T, R]{
 			fn: fn, op: op, obs: c.observer, id: runIDs.Add(1),
 			jobs:    make(chan streamJob[T]),

@@ -2,12 +2,17 @@ package scheduler_test
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"sync/atomic"
 	"testing"
 
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
 	"github.com/dusk-go/dusk/graph"
+	"github.com/dusk-go/dusk/spill"
 )
 
 // This file holds the random task graphs that the property tests run: a
@@ -198,6 +203,50 @@ type countedValue struct {
 }
 
 func (v *countedValue) Release() { v.released.Add(1) }
+
+// countedSize is the size a countedValue reports to the memory manager, so
+// that the memory limits of spillModes make it spill.
+const countedSize = 1 << 10
+
+// SizeBytes makes countedValue an accounted value.
+func (v *countedValue) SizeBytes() int64 { return countedSize }
+
+// SpillCodec makes countedValue spillable: a value read back is a new
+// *countedValue with the same task and hash (the registry keeps the one
+// the task made, which the manager releases when it spills it).
+func (v *countedValue) SpillCodec() spill.Codec { return countedCodec{} }
+
+type countedCodec struct{}
+
+func (countedCodec) Name() string { return "counted" }
+
+func (countedCodec) Accepts(v any) bool {
+	_, ok := v.(*countedValue)
+	return ok
+}
+
+func (countedCodec) Encode(w io.Writer, v any) error {
+	c := v.(*countedValue)
+	if n := c.released.Load(); n != 0 {
+		return fmt.Errorf("encode the value of task %d: released %d times already", c.task, n)
+	}
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], uint64(c.task))
+	binary.LittleEndian.PutUint64(b[8:], c.val)
+	_, err := w.Write(b[:])
+	return err
+}
+
+func (countedCodec) Decode(r io.Reader, size int64, _ memory.Allocator) (any, error) {
+	var b [16]byte
+	if size != int64(len(b)) {
+		return nil, fmt.Errorf("counted codec: got %d bytes, want %d", size, len(b))
+	}
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return nil, err
+	}
+	return &countedValue{task: int(binary.LittleEndian.Uint64(b[:8])), val: binary.LittleEndian.Uint64(b[8:])}, nil
+}
 
 // valueRegistry records the value each task made in one execution.
 type valueRegistry struct {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dusk-go/dusk/graph"
+	"github.com/dusk-go/dusk/spill"
 )
 
 // runInline runs every task of g in the calling goroutine, in the graph's
@@ -28,12 +29,19 @@ func runInline(ctx context.Context, g *graph.Graph, c *config) ([]any, error) {
 
 	obs := c.observer
 	id := runIDs.Add(1)
+	mem, err := newMemRun(c, g, obs, id)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		ticket spill.Ticket
+		ins    []*spill.Entry
+	)
 	start := time.Now()
 	if obs != nil {
 		obs.RunStarted(RunInfo{Run: id, Tasks: n, Ops: opTasks(g), Workers: 1, Start: start})
 	}
 	var (
-		err  error
 		done int
 		args []any
 	)
@@ -43,53 +51,88 @@ func runInline(ctx context.Context, g *graph.Graph, c *config) ([]any, error) {
 			err = cancelled(context.Cause(ctx), done, n)
 			break
 		}
-		args = args[:0]
-		for _, d := range g.Deps(t) {
-			args = append(args, results[d])
-		}
 		op := g.OpIndex(t)
+		if mem != nil {
+			var merr error
+			if ins, args, merr = mem.begin(opCtx[op], &ticket, ins, g, t, results, args); merr != nil {
+				clear(ins)
+				err = taskFailure(ctx, g, t, merr, done)
+				break
+			}
+		} else {
+			args = args[:0]
+			for _, d := range g.Deps(t) {
+				args = append(args, results[d])
+			}
+		}
 		if op != curOp {
 			curOp = op
 			pprof.SetGoroutineLabels(opCtx[op])
 		}
 		v, terr := runTask(opCtx[op], obs, id, 0, g, t, args)
 		clear(args)
+		if terr == nil && len(g.Dependents(t)) == 0 && !isOutput[t] {
+			release(v) // nobody consumes it and nobody receives it
+			v = nil
+		}
+		if mem != nil {
+			if terr == nil && v != nil {
+				v, terr = mem.keep(g, t, v)
+			}
+			mem.m.Finish(&ticket)
+			clear(ins)
+		}
 		if terr != nil {
 			release(v)
-			if ctx.Err() != nil {
-				err = cancelled(context.Cause(ctx), done, n)
-			} else {
-				err = &TaskError{Key: g.Key(t), Op: g.Op(t), Err: terr}
-			}
+			err = taskFailure(ctx, g, t, terr, done)
 			break
 		}
-		if len(g.Dependents(t)) == 0 && !isOutput[t] {
-			release(v) // nobody consumes it and nobody receives it
-		} else {
-			results[t] = v
-		}
+		results[t] = v
 		done++
 		for _, d := range g.Deps(t) {
 			refs[d]--
 			if refs[d] == 0 && !isOutput[d] {
-				release(results[d])
-				results[d] = nil
+				if mem != nil {
+					mem.drop(d, results)
+				} else {
+					release(results[d])
+					results[d] = nil
+				}
 			}
 		}
 	}
 	var out []any
 	if err == nil {
-		out = make([]any, len(g.Outputs()))
-		for i, o := range g.Outputs() {
-			out[i] = results[o]
+		if mem != nil {
+			out, err = mem.outputs(ctx, g, results)
+		} else {
+			out = make([]any, len(g.Outputs()))
+			for i, o := range g.Outputs() {
+				out[i] = results[o]
+			}
 		}
-	} else {
+	}
+	if err != nil {
 		for _, v := range results {
 			release(v)
 		}
 	}
+	var memStats spill.Stats
+	if mem != nil {
+		err = mem.close(err)
+		memStats = mem.stats()
+	}
 	if obs != nil {
-		obs.RunFinished(RunSummary{Run: id, Start: start, Duration: time.Since(start), Tasks: done, TasksPerWorker: []int64{int64(done)}, Err: err})
+		obs.RunFinished(RunSummary{Run: id, Start: start, Duration: time.Since(start), Tasks: done, TasksPerWorker: []int64{int64(done)}, Err: err, Memory: memStats})
 	}
 	return out, err
+}
+
+// taskFailure returns the error of an inline run whose task t failed with
+// err after done tasks: the cancellation when ctx ended, else a TaskError.
+func taskFailure(ctx context.Context, g *graph.Graph, t graph.ID, err error, done int) error {
+	if ctx.Err() != nil {
+		return cancelled(context.Cause(ctx), done, g.Len())
+	}
+	return &TaskError{Key: g.Key(t), Op: g.Op(t), Err: err}
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/dusk-go/dusk/graph"
+	"github.com/dusk-go/dusk/spill"
 )
 
 // Observer receives the events of computations: progress bars, profiles and
@@ -53,8 +54,8 @@ type TaskEvent struct {
 	Start  time.Time
 	// End, Bytes and Err are set when the task has finished.
 	End time.Time
-	// Bytes is the size of the task's result: its SizeBytes method if it
-	// has one (see [Sizer]), else the task's size hint.
+	// Bytes is the size of the task's result as the memory manager
+	// accounts it (see [spill.SizeOf]), else the task's size hint.
 	Bytes int64
 	Err   error
 }
@@ -72,12 +73,14 @@ type RunSummary struct {
 	Steals int64
 	// Err is the computation's error, nil on success.
 	Err error
+	// Memory holds the final memory figures (peak resident bytes, bytes
+	// spilled and read back) of a computation with a memory limit.
+	Memory spill.Stats
 }
 
-// Sizer is implemented by values that know how many bytes they hold.
-type Sizer interface {
-	SizeBytes() int64
-}
+// Sizer is implemented by values that know how many bytes they hold; the
+// memory manager accounts them (see [spill.SizeOf]).
+type Sizer = spill.Sizer
 
 // NopObserver implements [Observer] and ignores every event. Embed it to
 // implement only the methods you need.
@@ -89,8 +92,8 @@ func (NopObserver) TaskFinished(TaskEvent) {}
 func (NopObserver) RunFinished(RunSummary) {}
 
 func resultBytes(v any, hint int64) int64 {
-	if s, ok := v.(Sizer); ok {
-		return s.SizeBytes()
+	if n := spill.SizeOf(v); n > 0 {
+		return n
 	}
 	return hint
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dusk-go/dusk/graph"
+	"github.com/dusk-go/dusk/spill"
 )
 
 // run is one parallel computation of a graph.
@@ -20,6 +21,7 @@ type run struct {
 	parent  context.Context
 	opCtx   []context.Context // the task context of each operation, with pprof labels
 	results []any
+	mem     *memRun // nil without a memory limit
 	// pending[t] counts t's dependency edges whose task has not finished;
 	// t is ready when it reaches zero. refs[t] counts t's consumer edges
 	// that have not run; t's value is released when it reaches zero.
@@ -48,6 +50,8 @@ type worker struct {
 	deque
 	id     int
 	args   []any
+	ins    []*spill.Entry
+	ticket spill.Ticket
 	ready  []graph.ID
 	stolen []graph.ID
 	curOp  int
@@ -60,10 +64,16 @@ type worker struct {
 func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) {
 	n := g.Len()
 	nw := min(c.workers, n)
+	id := runIDs.Add(1)
+	mem, err := newMemRun(c, g, c.observer, id)
+	if err != nil {
+		return nil, err
+	}
 	r := &run{
 		g:        g,
 		obs:      c.observer,
-		id:       runIDs.Add(1),
+		id:       id,
+		mem:      mem,
 		parent:   ctx,
 		results:  make([]any, n),
 		pending:  make([]int32, n),
@@ -139,14 +149,19 @@ func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) 
 	for _, w := range r.workers {
 		ran += int(w.ran)
 	}
-	err := r.outcome(ran)
+	err = r.outcome(ran)
 	var out []any
 	if err == nil {
-		out = make([]any, len(g.Outputs()))
-		for i, o := range g.Outputs() {
-			out[i] = r.results[o]
+		if mem != nil {
+			out, err = mem.outputs(ctx, g, r.results)
+		} else {
+			out = make([]any, len(g.Outputs()))
+			for i, o := range g.Outputs() {
+				out[i] = r.results[o]
+			}
 		}
-	} else {
+	}
+	if err != nil {
 		for i, v := range r.results {
 			if v != nil {
 				release(v)
@@ -154,8 +169,13 @@ func runParallel(ctx context.Context, g *graph.Graph, c *config) ([]any, error) 
 			}
 		}
 	}
+	var memStats spill.Stats
+	if mem != nil {
+		err = mem.close(err)
+		memStats = mem.stats()
+	}
 	if r.obs != nil {
-		s := RunSummary{Run: r.id, Start: start, Duration: time.Since(start), Tasks: ran, Err: err}
+		s := RunSummary{Run: r.id, Start: start, Duration: time.Since(start), Tasks: ran, Err: err, Memory: memStats}
 		for _, w := range r.workers {
 			s.TasksPerWorker = append(s.TasksPerWorker, w.ran)
 			s.Steals += w.steals
@@ -190,37 +210,59 @@ func (r *run) work(w *worker) {
 func (r *run) exec(w *worker, id graph.ID) graph.ID {
 	g := r.g
 	deps := g.Deps(id)
-	args := w.args[:0]
-	for _, d := range deps {
-		args = append(args, r.results[d])
+	op := g.OpIndex(id)
+	ctx := r.opCtx[op]
+	var args []any
+	if r.mem != nil {
+		var err error
+		if w.ins, args, err = r.mem.begin(ctx, &w.ticket, w.ins, g, id, r.results, w.args); err != nil {
+			clear(w.ins)
+			r.fail(id, err)
+			return -1
+		}
+	} else {
+		args = w.args[:0]
+		for _, d := range deps {
+			args = append(args, r.results[d])
+		}
 	}
 	w.args = args
-	op := g.OpIndex(id)
 	if op != w.curOp {
 		w.curOp = op
-		pprof.SetGoroutineLabels(r.opCtx[op])
+		pprof.SetGoroutineLabels(ctx)
 	}
-	v, err := runTask(r.opCtx[op], r.obs, r.id, w.id, g, id, args)
+	v, err := runTask(ctx, r.obs, r.id, w.id, g, id, args)
 	clear(args)
+	sink := len(g.Dependents(id)) == 0
+	if err == nil && sink && !r.isOutput[id] {
+		release(v) // nobody consumes it and nobody receives it
+		v = nil
+	}
+	if r.mem != nil {
+		if err == nil && v != nil {
+			v, err = r.mem.keep(g, id, v)
+		}
+		r.mem.m.Finish(&w.ticket)
+		clear(w.ins)
+	}
 	if err != nil {
 		release(v)
 		r.fail(id, err)
 		return -1
 	}
 	w.ran++
-	sink := len(g.Dependents(id)) == 0
-	if sink && !r.isOutput[id] {
-		release(v) // nobody consumes it and nobody receives it
-	} else {
-		r.results[id] = v
-	}
+	r.results[id] = v
 	// A value with one consumer, and a task with one dependency, need no
 	// shared counter: the common case of chains and trees costs no atomic
 	// operation.
 	for _, d := range deps {
 		if (len(g.Dependents(d)) == 1 || atomic.AddInt32(&r.refs[d], -1) == 0) && !r.isOutput[d] {
-			release(r.results[d])
-			r.results[d] = nil
+			if r.mem != nil {
+				r.mem.drop(d, r.results)
+			} else {
+				release(r.results[d])
+				r.results[d] = nil
+			}
 		}
 	}
 	ready := w.ready[:0]

@@ -2,11 +2,13 @@ package scheduler
 
 import (
 	"context"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
 
 	"github.com/dusk-go/dusk/graph"
+	"github.com/dusk-go/dusk/spill"
 )
 
 // Executor runs task graphs. [Scheduler] is the local, work-stealing
@@ -60,6 +62,9 @@ type config struct {
 	window   int
 	op       string
 	slots    chan struct{} // limit of running futures; shared by a Scheduler
+	spill    spill.Config  // memory limit and spill settings
+	limitSet bool          // spill.Limit was set by an option or the environment
+	memErr   error         // a malformed DUSK_MEMORY_LIMIT
 }
 
 // Workers sets the number of workers: tasks that run at once. n <= 0 means
@@ -100,6 +105,7 @@ func (c *config) resolve() {
 	if c.workers <= 0 {
 		c.workers = runtime.GOMAXPROCS(0)
 	}
+	c.resolveMemory(os.Getenv)
 }
 
 // maxWindow bounds a stream's window: the window sizes buffers, and a

@@ -1,0 +1,186 @@
+package spill
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// Codec turns values of some types into bytes and back, so that the
+// manager can move them to a [Store]. A value the manager finds no codec
+// for stays in memory (and is still counted).
+//
+// The codec of a value is found in this order: the value's own
+// [Spillable] method; the built-in codecs (Arrow records, dense numeric
+// slices); then the codecs of [Config.Codecs], by their Accepts method.
+type Codec interface {
+	// Name names the codec in errors ("arrow-ipc", "raw-float64").
+	Name() string
+	// Accepts reports whether the codec can encode v.
+	Accepts(v any) bool
+	// Encode writes v to w. It does not take ownership of v: the caller
+	// still releases it.
+	Encode(w io.Writer, v any) error
+	// Decode reads what Encode wrote. size is the number of bytes Encode
+	// wrote; r returns exactly that many. Arrow data is allocated from mem;
+	// the caller owns the returned value.
+	Decode(r io.Reader, size int64, mem memory.Allocator) (any, error)
+}
+
+// Spillable is implemented by values that bring their own codec: the hook
+// by which other value types opt in to spilling.
+type Spillable interface {
+	SpillCodec() Codec
+}
+
+// Compression selects the body compression of spilled Arrow records.
+type Compression int
+
+const (
+	// NoCompression writes buffers as they are: the fastest on local disks.
+	NoCompression Compression = iota
+	// LZ4 compresses each buffer with LZ4 frames: fast, modest ratio.
+	LZ4
+	// ZSTD compresses each buffer with Zstandard: slower, better ratio.
+	ZSTD
+)
+
+func (c Compression) String() string {
+	switch c {
+	case NoCompression:
+		return "none"
+	case LZ4:
+		return "lz4"
+	case ZSTD:
+		return "zstd"
+	}
+	return fmt.Sprintf("Compression(%d)", int(c))
+}
+
+// RecordCodec encodes arrow.Record values as an Arrow IPC stream of one
+// record batch, with optional body compression (badger never compresses
+// its value log, so compression belongs here). Decoded records are
+// allocated from the allocator given to Decode.
+type RecordCodec struct {
+	Compression Compression
+}
+
+// Name implements Codec.
+func (c RecordCodec) Name() string {
+	if c.Compression == NoCompression {
+		return "arrow-ipc"
+	}
+	return "arrow-ipc-" + c.Compression.String()
+}
+
+// Accepts implements Codec.
+func (RecordCodec) Accepts(v any) bool {
+	r, ok := v.(arrow.Record)
+	return ok && r != nil
+}
+
+// Encode implements Codec.
+func (c RecordCodec) Encode(w io.Writer, v any) error {
+	rec, ok := v.(arrow.Record)
+	if !ok || rec == nil {
+		return fmt.Errorf("spill: %s codec cannot encode %T", c.Name(), v)
+	}
+	opts := []ipc.Option{ipc.WithSchema(rec.Schema())}
+	switch c.Compression {
+	case LZ4:
+		opts = append(opts, ipc.WithLZ4())
+	case ZSTD:
+		opts = append(opts, ipc.WithZstd())
+	}
+	iw := ipc.NewWriter(w, opts...)
+	if err := iw.Write(rec); err != nil {
+		iw.Close()
+		return fmt.Errorf("spill: encode record as Arrow IPC: %w", err)
+	}
+	if err := iw.Close(); err != nil {
+		return fmt.Errorf("spill: encode record as Arrow IPC: %w", err)
+	}
+	return nil
+}
+
+// Decode implements Codec.
+func (c RecordCodec) Decode(r io.Reader, size int64, mem memory.Allocator) (any, error) {
+	ir, err := ipc.NewReader(r, ipc.WithAllocator(mem))
+	if err != nil {
+		return nil, fmt.Errorf("spill: decode Arrow IPC record: %w", err)
+	}
+	defer ir.Release()
+	if !ir.Next() {
+		err := ir.Err()
+		if err == nil {
+			err = errors.New("no record in the stream")
+		}
+		return nil, fmt.Errorf("spill: decode Arrow IPC record: %w", err)
+	}
+	rec := ir.Record()
+	rec.Retain()
+	if ir.Next() {
+		rec.Release()
+		return nil, errors.New("spill: decode Arrow IPC record: more than one record in the stream")
+	}
+	if err := ir.Err(); err != nil {
+		rec.Release()
+		return nil, fmt.Errorf("spill: decode Arrow IPC record: %w", err)
+	}
+	return rec, nil
+}
+
+// builtinCodec returns the codec dusk has for v, or nil.
+func builtinCodec(v any, records RecordCodec) Codec {
+	switch v := v.(type) {
+	case arrow.Record:
+		if v != nil {
+			return records
+		}
+	case []float64:
+		return rawCodec[float64]{}
+	case []float32:
+		return rawCodec[float32]{}
+	case []int64:
+		return rawCodec[int64]{}
+	case []int32:
+		return rawCodec[int32]{}
+	case []int16:
+		return rawCodec[int16]{}
+	case []int8:
+		return rawCodec[int8]{}
+	case []uint64:
+		return rawCodec[uint64]{}
+	case []uint32:
+		return rawCodec[uint32]{}
+	case []uint16:
+		return rawCodec[uint16]{}
+	case []uint8:
+		return rawCodec[uint8]{}
+	case []bool:
+		return rawCodec[bool]{}
+	}
+	return nil
+}
+
+// codecFor finds v's codec: its own, a built-in one, or one of extra.
+func codecFor(v any, records RecordCodec, extra []Codec) Codec {
+	if s, ok := v.(Spillable); ok {
+		if c := s.SpillCodec(); c != nil {
+			return c
+		}
+	}
+	if c := builtinCodec(v, records); c != nil {
+		return c
+	}
+	for _, c := range extra {
+		if c.Accepts(v) {
+			return c
+		}
+	}
+	return nil
+}

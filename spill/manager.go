@@ -1,0 +1,861 @@
+package spill
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"reflect"
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// Default thresholds, as fractions of the memory limit.
+const (
+	// DefaultSpillAt: above this share of the limit, the least recently
+	// used values that no running task holds are written to the store.
+	DefaultSpillAt = 0.6
+	// DefaultPauseAt: above this share, tasks that only produce data
+	// (scans, generators) wait before they start, until spilling or
+	// consumers have brought memory down.
+	DefaultPauseAt = 0.8
+	// DefaultPieceSize is the size of the pieces spilled values are cut
+	// into.
+	DefaultPieceSize = 16 << 20
+	// DefaultIOWorkers is the number of goroutines that encode and write
+	// spilled values.
+	DefaultIOWorkers = 2
+)
+
+// Config configures a Manager. The zero value is usable: the default limit,
+// a badger store in the system's temporary directory, no compression.
+type Config struct {
+	// Limit is the memory limit in bytes. 0 means DefaultLimit(); a
+	// negative limit is not valid for a Manager (run without one).
+	Limit int64
+	// SpillAt and PauseAt are the thresholds as fractions of Limit, with
+	// 0 < SpillAt <= PauseAt <= 1; zero means DefaultSpillAt and
+	// DefaultPauseAt.
+	SpillAt, PauseAt float64
+	// Dir is the directory in which the badger store makes its private
+	// directory; "" means os.TempDir().
+	Dir string
+	// Store opens the store the first time a value is spilled; nil means
+	// OpenBadger(Dir). The manager closes it.
+	Store func() (Store, error)
+	// Compression applies to spilled Arrow records.
+	Compression Compression
+	// Codecs are tried, in order, for values that have no codec of their
+	// own and no built-in one.
+	Codecs []Codec
+	// Allocator allocates the Arrow data of values read back; nil means
+	// memory.DefaultAllocator.
+	Allocator memory.Allocator
+	// IOWorkers is the number of goroutines that encode and write values;
+	// 0 means DefaultIOWorkers.
+	IOWorkers int
+	// PieceSize is the largest piece put into the store, at most
+	// MaxPieceSize; 0 means DefaultPieceSize.
+	PieceSize int
+	// OnStats, when set, is called with fresh figures after every spill,
+	// read-back and failure, from the goroutine that did it. It must be
+	// quick and must not call the Manager.
+	OnStats func(Stats)
+}
+
+// Stats are a Manager's figures. Bytes are accounted bytes (see SizeOf)
+// unless the name says encoded.
+type Stats struct {
+	Limit int64
+	// Resident is the bytes of values held in memory now; Peak is its
+	// highest value.
+	Resident, Peak int64
+	// Reserved is the bytes set aside for the outputs and read-backs of
+	// running tasks.
+	Reserved int64
+	// Spilled is the bytes of values that are in the store and not in
+	// memory now.
+	Spilled int64
+	// SpilledTotal and ReadBackTotal count the bytes moved out and back
+	// in; Spills and ReadBacks count the values.
+	SpilledTotal, ReadBackTotal int64
+	Spills, ReadBacks           int64
+	// WrittenBytes is the encoded bytes written to the store.
+	WrittenBytes int64
+	// Waits counts the tasks that waited for memory before starting.
+	Waits int64
+}
+
+// TooLargeError is returned when one value alone is larger than the
+// memory limit: it can be neither held nor read back within it.
+type TooLargeError struct {
+	Label string
+	Size  int64
+	Limit int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("spill: result of %s is %s, larger than the memory limit of %s; raise the limit or make partitions smaller",
+		e.Label, FormatBytes(e.Size), FormatBytes(e.Limit))
+}
+
+type entryState uint8
+
+const (
+	resident entryState = iota // in memory
+	writing                    // in memory, being written to the store
+	spilled                    // in the store only
+	loading                    // being read back
+)
+
+// Entry is a value the Manager holds for a computation. Its methods are
+// on the Manager.
+type Entry struct {
+	id      uint64
+	label   fmt.Stringer
+	size    int64
+	codec   Codec
+	value   any // nil unless resident or writing
+	state   entryState
+	stored  bool // the store holds a valid copy (pieces)
+	pieces  []piece
+	encSize int64
+	pins    int32
+	gone    bool          // released: nobody will ask for it again
+	loaded  chan struct{} // closed when the running read-back ends
+	inLRU   bool
+	prev    *Entry
+	next    *Entry
+}
+
+// Size returns the accounted bytes of the entry's value.
+func (e *Entry) Size() int64 { return e.size }
+
+// Manager accounts the values of one computation and keeps them under the
+// memory limit by moving the least recently used ones to a Store, on its
+// own I/O goroutines, and reading them back when a task needs them.
+//
+// The protocol, for every task: Begin (waits for memory, pins the task's
+// inputs), Load each input, run, Put the result, Finish (unpins). A value
+// is Released after its last consumer has finished; outputs are taken
+// with Take. Close ends the Manager.
+type Manager struct {
+	cfg              Config
+	limit            int64
+	spillAt, pauseAt int64
+	records          RecordCodec
+	alloc            memory.Allocator
+
+	mu       sync.Mutex
+	resident int64
+	reserved int64
+	writingB int64 // bytes of values being written
+	writing  int
+	candB    int64 // bytes of the LRU list: resident, unpinned, with a codec
+	head     *Entry
+	tail     *Entry
+	live     map[uint64]*Entry
+	nextID   uint64
+	maxSize  int64
+	waitB    int64
+	changed  chan struct{}
+	stats    Stats
+	err      error
+	closed   bool
+
+	nwait    atomic.Int32
+	running  atomic.Int64
+	pressure atomic.Bool
+
+	storeMu   sync.Mutex
+	store     Store
+	storeErr  error
+	kick      chan struct{}
+	stop      chan struct{}
+	ioOnce    sync.Once
+	ioWG      sync.WaitGroup
+	closeOnce sync.Once
+}
+
+// NewManager returns a Manager for one computation. Nothing is opened
+// until the first value is spilled.
+func NewManager(cfg Config) (*Manager, error) {
+	if cfg.Limit == 0 {
+		cfg.Limit = DefaultLimit()
+	}
+	if cfg.Limit < 0 {
+		return nil, fmt.Errorf("%w: memory limit %d is negative", ErrBadLimit, cfg.Limit)
+	}
+	if cfg.SpillAt == 0 {
+		cfg.SpillAt = DefaultSpillAt
+	}
+	if cfg.PauseAt == 0 {
+		cfg.PauseAt = max(DefaultPauseAt, cfg.SpillAt)
+	}
+	if !(cfg.SpillAt > 0 && cfg.SpillAt <= cfg.PauseAt && cfg.PauseAt <= 1) {
+		return nil, fmt.Errorf("%w: thresholds SpillAt=%g, PauseAt=%g: want 0 < SpillAt <= PauseAt <= 1", ErrBadLimit, cfg.SpillAt, cfg.PauseAt)
+	}
+	if cfg.PieceSize == 0 {
+		cfg.PieceSize = DefaultPieceSize
+	}
+	if cfg.PieceSize < 0 || cfg.PieceSize > MaxPieceSize {
+		return nil, fmt.Errorf("spill: piece size %d: want 1 to %d bytes", cfg.PieceSize, MaxPieceSize)
+	}
+	if cfg.IOWorkers <= 0 {
+		cfg.IOWorkers = DefaultIOWorkers
+	}
+	if cfg.Allocator == nil {
+		cfg.Allocator = memory.DefaultAllocator
+	}
+	if cfg.Store == nil {
+		dir := cfg.Dir
+		if dir == "" {
+			dir = os.TempDir()
+		}
+		cfg.Store = func() (Store, error) { return OpenBadger(dir) }
+	}
+	m := &Manager{
+		cfg:     cfg,
+		limit:   cfg.Limit,
+		spillAt: int64(cfg.SpillAt * float64(cfg.Limit)),
+		pauseAt: int64(cfg.PauseAt * float64(cfg.Limit)),
+		records: RecordCodec{Compression: cfg.Compression},
+		alloc:   cfg.Allocator,
+		live:    make(map[uint64]*Entry),
+		kick:    make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+	}
+	m.stats.Limit = cfg.Limit
+	return m, nil
+}
+
+// Limit returns the memory limit in bytes.
+func (m *Manager) Limit() int64 { return m.limit }
+
+// Stats returns the current figures.
+func (m *Manager) Stats() Stats {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.statsLocked()
+}
+
+func (m *Manager) statsLocked() Stats {
+	s := m.stats
+	s.Resident, s.Reserved = m.resident, m.reserved
+	return s
+}
+
+// Err returns the error that stopped the Manager (a failed write), or nil.
+func (m *Manager) Err() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.err
+}
+
+// Ticket is one task's claim on memory, from Begin to Finish. The zero
+// value is ready for Begin; a worker reuses one for all its tasks.
+type Ticket struct {
+	inputs   []*Entry
+	reserved int64
+	pinned   bool
+}
+
+// Begin is called before a task runs. inputs are the entries of its
+// arguments (nil for arguments the Manager does not hold); the slice is
+// borrowed until Finish. Begin waits while memory is short: while the
+// resident and reserved bytes plus what the task needs (estimate for its
+// result, or the largest value seen when estimate is 0, and its inputs
+// that must be read back) would pass the limit, or the pause threshold for
+// a producer (a task that only produces data). It does not wait when
+// nothing else could free memory: then the task runs anyway, so a
+// computation always makes progress. Begin pins the inputs: they stay in
+// memory until Finish.
+func (m *Manager) Begin(ctx context.Context, tk *Ticket, inputs []*Entry, producer bool, estimate int64) error {
+	tk.inputs, tk.reserved, tk.pinned = inputs, 0, false
+	managed := false
+	for _, e := range inputs {
+		if e != nil {
+			managed = true
+			break
+		}
+	}
+	if !managed && !m.pressure.Load() {
+		m.running.Add(1)
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	waited := false
+	for {
+		if m.err != nil {
+			return m.err
+		}
+		need := estimate
+		if need <= 0 {
+			need = m.maxSize
+		}
+		for _, e := range inputs {
+			if e != nil && (e.state == spilled || e.state == loading) {
+				need += e.size
+			}
+		}
+		bound := m.limit
+		if producer {
+			bound = m.pauseAt
+		}
+		if m.resident+m.reserved+need <= bound || !m.canFree() {
+			for _, e := range inputs {
+				if e != nil {
+					m.pin(e)
+				}
+			}
+			tk.pinned = managed
+			tk.reserved = need
+			m.reserved += need
+			m.running.Add(1)
+			m.updatePressure()
+			return nil
+		}
+		if !waited {
+			waited = true
+			m.stats.Waits++
+		}
+		if err := m.waitLocked(ctx, need); err != nil {
+			return err
+		}
+	}
+}
+
+// canFree reports whether anything under way or possible could lower the
+// resident bytes: a running task, a write in flight, or values that could
+// be spilled.
+func (m *Manager) canFree() bool {
+	return m.running.Load() > 0 || m.writing > 0 || m.candB > 0
+}
+
+// waitLocked waits, with m.mu held on entry and on return, until the
+// Manager's state changes or ctx ends.
+func (m *Manager) waitLocked(ctx context.Context, need int64) error {
+	if m.changed == nil {
+		m.changed = make(chan struct{})
+	}
+	ch := m.changed
+	m.nwait.Add(1)
+	m.waitB += need
+	m.updatePressure()
+	m.wantSpill()
+	m.mu.Unlock()
+	var err error
+	select {
+	case <-ch:
+	case <-ctx.Done():
+		err = context.Cause(ctx)
+	}
+	m.mu.Lock()
+	m.waitB -= need
+	m.nwait.Add(-1)
+	m.updatePressure()
+	return err
+}
+
+// broadcast wakes the waiters; m.mu is held.
+func (m *Manager) broadcast() {
+	if m.changed != nil {
+		close(m.changed)
+		m.changed = nil
+	}
+}
+
+func (m *Manager) updatePressure() {
+	m.pressure.Store(m.err != nil || m.nwait.Load() > 0 || m.resident+m.reserved > m.spillAt)
+}
+
+// Load returns the value of tk's input e, reading it back from the store
+// if it was spilled. The value is borrowed: it stays valid until Finish.
+func (m *Manager) Load(ctx context.Context, tk *Ticket, e *Entry) (any, error) {
+	return m.load(ctx, tk, e)
+}
+
+func (m *Manager) load(ctx context.Context, tk *Ticket, e *Entry) (any, error) {
+	m.mu.Lock()
+	for {
+		switch e.state {
+		case resident, writing:
+			v := e.value
+			m.mu.Unlock()
+			return v, nil
+		case loading:
+			ch := e.loaded
+			m.mu.Unlock()
+			select {
+			case <-ch:
+			case <-ctx.Done():
+				return nil, context.Cause(ctx)
+			}
+			m.mu.Lock()
+			continue
+		}
+		// spilled: read it back here, on the worker that needs it.
+		e.state = loading
+		e.loaded = make(chan struct{})
+		m.mu.Unlock()
+		v, err := m.read(ctx, e)
+		m.mu.Lock()
+		close(e.loaded)
+		e.loaded = nil
+		if err != nil {
+			e.state = spilled
+			m.broadcast()
+			m.mu.Unlock()
+			return nil, fmt.Errorf("spill: read back the result of %s: %w", e.label, err)
+		}
+		e.value = v
+		e.state = resident
+		m.resident += e.size
+		m.stats.Spilled -= e.size
+		m.stats.Peak = max(m.stats.Peak, m.resident)
+		m.stats.ReadBacks++
+		m.stats.ReadBackTotal += e.size
+		if tk != nil {
+			r := min(tk.reserved, e.size)
+			tk.reserved -= r
+			m.reserved -= r
+		}
+		m.updatePressure()
+		s := m.statsLocked()
+		m.mu.Unlock()
+		m.report(s)
+		return v, nil
+	}
+}
+
+func (m *Manager) read(ctx context.Context, e *Entry) (any, error) {
+	st, err := m.openStore()
+	if err != nil {
+		return nil, err
+	}
+	r := &pieceReader{ctx: ctx, store: st, id: e.id, pieces: e.pieces}
+	v, err := e.codec.Decode(r, e.encSize, m.alloc)
+	if err != nil {
+		return nil, err
+	}
+	if r.next != len(r.pieces) || len(r.pending) != 0 {
+		releaseValue(v)
+		return nil, fmt.Errorf("%w: the %s codec read %d of %d pieces", ErrCorrupt, e.codec.Name(), r.next, len(r.pieces))
+	}
+	return v, nil
+}
+
+// Finish is called after a task ran and its result was Put: it unpins the
+// task's inputs and returns the memory reserved for it.
+func (m *Manager) Finish(tk *Ticket) {
+	m.running.Add(-1)
+	if !tk.pinned && tk.reserved == 0 {
+		tk.inputs = nil
+		if m.nwait.Load() > 0 {
+			m.mu.Lock()
+			m.broadcast()
+			m.mu.Unlock()
+		}
+		return
+	}
+	m.mu.Lock()
+	if tk.pinned {
+		for _, e := range tk.inputs {
+			if e != nil {
+				m.unpin(e)
+			}
+		}
+	}
+	m.reserved -= tk.reserved
+	tk.inputs, tk.reserved, tk.pinned = nil, 0, false
+	m.updatePressure()
+	m.wantSpill()
+	m.broadcast()
+	m.mu.Unlock()
+}
+
+// Put hands v, of size bytes (see SizeOf), to the Manager, which owns it
+// from now on, and returns its entry. label names the value in errors (a
+// task key). A value larger than the limit gives a *TooLargeError and is
+// released.
+func (m *Manager) Put(label fmt.Stringer, v any, size int64) (*Entry, error) {
+	if size > m.limit {
+		releaseValue(v)
+		return nil, &TooLargeError{Label: label.String(), Size: size, Limit: m.limit}
+	}
+	codec := codecFor(v, m.records, m.cfg.Codecs)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.err != nil || m.closed {
+		err := m.err
+		if err == nil {
+			err = ErrClosed
+		}
+		releaseValue(v)
+		return nil, err
+	}
+	m.nextID++
+	e := &Entry{id: m.nextID, label: label, size: size, codec: codec, value: v}
+	m.live[e.id] = e
+	m.resident += size
+	m.stats.Peak = max(m.stats.Peak, m.resident)
+	m.maxSize = max(m.maxSize, size)
+	if codec != nil {
+		m.pushLRU(e)
+	}
+	m.updatePressure()
+	m.wantSpill()
+	return e, nil
+}
+
+// Release drops e: its value is released and its spilled bytes deleted.
+// It is called once, when no task needs e any more.
+func (m *Manager) Release(e *Entry) {
+	m.mu.Lock()
+	v, keys := m.dropLocked(e)
+	m.updatePressure()
+	m.broadcast()
+	m.mu.Unlock()
+	releaseValue(v)
+	m.deleteKeys(keys)
+}
+
+// dropLocked forgets e and returns what to release and delete outside the
+// lock. A value being written is dropped by the writer when it is done.
+func (m *Manager) dropLocked(e *Entry) (v any, keys [][]byte) {
+	if e.gone {
+		return nil, nil
+	}
+	e.gone = true
+	delete(m.live, e.id)
+	switch e.state {
+	case writing:
+		return nil, nil
+	case resident:
+		m.removeLRU(e)
+		m.resident -= e.size
+		v, e.value = e.value, nil
+	case spilled:
+		m.stats.Spilled -= e.size
+	}
+	if e.stored {
+		keys = pieceKeys(e.id, len(e.pieces))
+		e.stored = false
+	}
+	return v, keys
+}
+
+// Take reads e back if needed and hands its value to the caller, who owns
+// it; the Manager forgets e. It is used for a computation's outputs.
+func (m *Manager) Take(ctx context.Context, e *Entry) (any, error) {
+	m.mu.Lock()
+	m.pin(e)
+	m.mu.Unlock()
+	v, err := m.load(ctx, nil, e)
+	m.mu.Lock()
+	// A writer may be encoding the value: the caller may release it once
+	// it has it, so wait for the writer first.
+	for err == nil && e.state == writing {
+		if m.changed == nil {
+			m.changed = make(chan struct{})
+		}
+		ch := m.changed
+		m.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			err = context.Cause(ctx)
+		}
+		m.mu.Lock()
+	}
+	m.unpin(e)
+	var keys [][]byte
+	if err == nil {
+		// The caller owns v now: forget e without releasing it.
+		m.removeLRU(e)
+		e.gone = true
+		delete(m.live, e.id)
+		e.value = nil
+		m.resident -= e.size
+		if e.stored {
+			keys = pieceKeys(e.id, len(e.pieces))
+			e.stored = false
+		}
+		m.updatePressure()
+		m.broadcast()
+	}
+	m.mu.Unlock()
+	m.deleteKeys(keys)
+	return v, err
+}
+
+func (m *Manager) deleteKeys(keys [][]byte) {
+	if len(keys) == 0 {
+		return
+	}
+	m.storeMu.Lock()
+	st := m.store
+	m.storeMu.Unlock()
+	if st != nil {
+		// A failed delete leaves garbage that Close removes with the store.
+		_ = st.Delete(keys...)
+	}
+}
+
+func (m *Manager) pin(e *Entry) {
+	e.pins++
+	m.removeLRU(e)
+}
+
+func (m *Manager) unpin(e *Entry) {
+	e.pins--
+	if e.pins == 0 && !e.gone && e.state == resident && e.codec != nil {
+		m.pushLRU(e)
+	}
+}
+
+// pushLRU appends e as the most recently used candidate for spilling.
+func (m *Manager) pushLRU(e *Entry) {
+	if e.inLRU {
+		return
+	}
+	e.inLRU = true
+	e.prev, e.next = m.tail, nil
+	if m.tail != nil {
+		m.tail.next = e
+	} else {
+		m.head = e
+	}
+	m.tail = e
+	m.candB += e.size
+}
+
+func (m *Manager) removeLRU(e *Entry) {
+	if !e.inLRU {
+		return
+	}
+	e.inLRU = false
+	if e.prev != nil {
+		e.prev.next = e.next
+	} else {
+		m.head = e.next
+	}
+	if e.next != nil {
+		e.next.prev = e.prev
+	} else {
+		m.tail = e.prev
+	}
+	e.prev, e.next = nil, nil
+	m.candB -= e.size
+}
+
+// spillTarget is the resident bytes the I/O goroutines spill down to: the
+// spill threshold, or lower while tasks wait for memory.
+func (m *Manager) spillTarget() int64 {
+	t := m.spillAt
+	if m.nwait.Load() > 0 {
+		t = min(t, m.pauseAt-m.reserved-m.waitB)
+	}
+	return max(t, 0)
+}
+
+// wantSpill starts the I/O goroutines, or wakes them, when resident bytes
+// are above the target; m.mu is held.
+func (m *Manager) wantSpill() {
+	if m.head == nil || m.resident-m.writingB <= m.spillTarget() || m.closed {
+		return
+	}
+	m.ioOnce.Do(func() {
+		for range m.cfg.IOWorkers {
+			m.ioWG.Add(1)
+			go m.ioLoop()
+		}
+	})
+	select {
+	case m.kick <- struct{}{}:
+	default:
+	}
+}
+
+// victim returns the next value to spill, or nil; m.mu is held.
+func (m *Manager) victim() *Entry {
+	if m.closed || m.err != nil || m.head == nil || m.resident-m.writingB <= m.spillTarget() {
+		return nil
+	}
+	return m.head
+}
+
+// ioLoop is an I/O goroutine: it spills least recently used values while
+// resident bytes are above the target.
+func (m *Manager) ioLoop() {
+	defer m.ioWG.Done()
+	for {
+		m.mu.Lock()
+		e := m.victim()
+		if e == nil {
+			m.mu.Unlock()
+			select {
+			case <-m.kick:
+				continue
+			case <-m.stop:
+				return
+			}
+		}
+		m.removeLRU(e)
+		if e.stored {
+			// Read back earlier and unchanged: the store still has it.
+			v := e.value
+			e.value, e.state = nil, spilled
+			m.resident -= e.size
+			m.stats.Spilled += e.size
+			m.updatePressure()
+			m.broadcast()
+			m.mu.Unlock()
+			releaseValue(v)
+			continue
+		}
+		// Wake another I/O goroutine in case there is more to write.
+		select {
+		case m.kick <- struct{}{}:
+		default:
+		}
+		e.state = writing
+		m.writing++
+		m.writingB += e.size
+		v := e.value
+		m.mu.Unlock()
+
+		pieces, enc, err := m.write(e, v)
+
+		m.mu.Lock()
+		m.writing--
+		m.writingB -= e.size
+		var drop any
+		var keys [][]byte
+		switch {
+		case err != nil:
+			if m.err == nil {
+				m.err = fmt.Errorf("spill: write the result of %s (%s) to the spill store: %w", e.label, FormatBytes(e.size), err)
+			}
+			e.state = resident
+			if e.gone {
+				m.resident -= e.size
+				drop, e.value = v, nil
+			}
+		case e.gone:
+			e.state = resident
+			m.resident -= e.size
+			drop, e.value = v, nil
+			keys = pieceKeys(e.id, len(pieces))
+		default:
+			e.pieces, e.encSize, e.stored = pieces, enc, true
+			m.stats.Spills++
+			m.stats.SpilledTotal += e.size
+			m.stats.WrittenBytes += enc
+			if e.pins > 0 {
+				e.state = resident // a task took it meanwhile: keep it, and the copy
+			} else {
+				e.state = spilled
+				m.resident -= e.size
+				m.stats.Spilled += e.size
+				drop, e.value = v, nil
+			}
+		}
+		if e.gone && e.state == resident {
+			e.state = spilled // nothing left in memory; keeps Close from counting it
+		}
+		m.updatePressure()
+		m.broadcast()
+		s := m.statsLocked()
+		m.mu.Unlock()
+		releaseValue(drop)
+		m.deleteKeys(keys)
+		m.report(s)
+	}
+}
+
+// write encodes v into pieces in the store; on failure it deletes the
+// pieces it wrote.
+func (m *Manager) write(e *Entry, v any) ([]piece, int64, error) {
+	st, err := m.openStore()
+	if err != nil {
+		return nil, 0, err
+	}
+	w := &pieceWriter{store: st, id: e.id, size: m.cfg.PieceSize}
+	err = e.codec.Encode(w, v)
+	if err == nil {
+		err = w.flush()
+	}
+	if err != nil {
+		_ = st.Delete(w.keys()...)
+		return nil, 0, err
+	}
+	return w.pieces, w.total, nil
+}
+
+func (m *Manager) openStore() (Store, error) {
+	m.storeMu.Lock()
+	defer m.storeMu.Unlock()
+	if m.store == nil && m.storeErr == nil {
+		m.store, m.storeErr = m.cfg.Store()
+		if m.storeErr == nil && m.store == nil {
+			m.storeErr = fmt.Errorf("spill: the store function returned no store")
+		}
+	}
+	return m.store, m.storeErr
+}
+
+func (m *Manager) report(s Stats) {
+	if m.cfg.OnStats != nil {
+		m.cfg.OnStats(s)
+	}
+}
+
+// Close stops the I/O goroutines, releases every value still held and
+// closes the store, which removes its files. It returns the error of
+// closing the store. Close is idempotent; the Manager is not usable after.
+func (m *Manager) Close() error {
+	var err error
+	m.closeOnce.Do(func() {
+		m.mu.Lock()
+		m.closed = true
+		m.broadcast()
+		m.mu.Unlock()
+		close(m.stop)
+		m.ioWG.Wait()
+		m.mu.Lock()
+		var vals []any
+		for _, e := range m.live {
+			v, _ := m.dropLocked(e)
+			if v != nil {
+				vals = append(vals, v)
+			}
+		}
+		m.mu.Unlock()
+		for _, v := range vals {
+			releaseValue(v)
+		}
+		m.storeMu.Lock()
+		if m.store != nil {
+			err = m.store.Close()
+		}
+		m.storeErr = ErrClosed
+		m.storeMu.Unlock()
+	})
+	return err
+}
+
+// releaseValue calls v's Release method, if it has one and is not a nil
+// pointer.
+func releaseValue(v any) {
+	r, ok := v.(interface{ Release() })
+	if !ok {
+		return
+	}
+	if rv := reflect.ValueOf(r); rv.Kind() == reflect.Pointer && rv.IsNil() {
+		return
+	}
+	r.Release()
+}

@@ -266,11 +266,26 @@ func TestOutputThatIsAlsoAnInput(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Execute: got error %v, want nil", err)
 			}
-			if len(out) != 3 || out[0] != av || out[1] != bv || out[2] != av {
-				t.Fatalf("outputs: got %v, want [a b a]", out)
+			// Under a memory limit an output may have been spilled: then
+			// the caller gets the value read back, and the executor has
+			// released the original once.
+			vals := make([]uint64, len(out))
+			for i, o := range out {
+				if v, ok := o.(*countedValue); ok {
+					vals[i] = v.val
+				}
 			}
-			if av.released.Load() != 0 || bv.released.Load() != 0 {
-				t.Fatalf("releases of outputs: got a %d, b %d, want 0 and 0", av.released.Load(), bv.released.Load())
+			if len(out) != 3 || vals[0] != 1 || vals[1] != 2 || vals[2] != 1 || out[0] != out[2] {
+				t.Fatalf("outputs: got %v, want [a b a] with a twice the same value", out)
+			}
+			for i, v := range []*countedValue{av, bv} {
+				want := int32(0)
+				if out[i] != v {
+					want = 1
+				}
+				if got := v.released.Load(); got != want {
+					t.Fatalf("releases of output %d: got %d, want %d", i, got, want)
+				}
 			}
 		})
 	}

@@ -53,9 +53,8 @@ func (w *pieceWriter) Write(p []byte) (int, error) {
 			p = p[w.size:]
 			continue
 		}
-		if w.buf == nil {
-			w.buf = make([]byte, 0, w.size)
-		}
+		// The buffer grows as needed (small values stay small) up to one
+		// piece.
 		k := min(len(p), w.size-len(w.buf))
 		w.buf = append(w.buf, p[:k]...)
 		p = p[k:]

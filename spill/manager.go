@@ -800,7 +800,9 @@ func (m *Manager) openStore() (Store, error) {
 	defer m.storeMu.Unlock()
 	if m.store == nil && m.storeErr == nil {
 		m.store, m.storeErr = m.cfg.Store()
-		if m.storeErr == nil && m.store == nil {
+		if m.storeErr != nil {
+			m.store = nil // a typed nil beside the error
+		} else if m.store == nil {
 			m.storeErr = fmt.Errorf("spill: the store function returned no store")
 		}
 	}

@@ -18,6 +18,8 @@
 //	-case re     run only the cases whose name matches the regular expression
 //	-list        list the suites and their cases, run nothing
 //	-cpuprofile f  write a CPU profile of the cases to f (go tool pprof f)
+//	-spill-dir d the directory the spill suite writes in (default
+//	             $DUSK_SPILL_DIR, else the system's temporary directory)
 //
 // Table mode prints the machine, then one aligned line per metric as each
 // case finishes, with the target the project's spec sets where it sets one.
@@ -64,6 +66,9 @@ type options struct {
 	quick   bool
 	workers int // 0: GOMAXPROCS
 	cases   *regexp.Regexp
+	// spillDir is where the spill suite writes; "" means the default
+	// (see spillDirOf).
+	spillDir string
 }
 
 // run parses args (suite names and flags, in any order), runs the suites and
@@ -77,6 +82,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	caseRe := fs.String("case", "", "run only the cases matching this regular expression")
 	list := fs.Bool("list", false, "list the suites and their cases")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the cases to `file`")
+	spillDir := fs.String("spill-dir", "", "the `directory` the spill suite writes in (default $DUSK_SPILL_DIR, else the temporary directory)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: go run ./benchmarks [flags] suite... (suites: %s, all)\n", suiteNames())
 		fs.PrintDefaults()
@@ -100,7 +106,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if *workers < 0 {
 		return fmt.Errorf("%w: -workers %d: want a positive number, or 0 for GOMAXPROCS", errUsage, *workers)
 	}
-	opts := options{json: *jsonOut, quick: *quick, workers: *workers}
+	opts := options{json: *jsonOut, quick: *quick, workers: *workers, spillDir: *spillDir}
 	if *caseRe != "" {
 		re, err := regexp.Compile(*caseRe)
 		if err != nil {

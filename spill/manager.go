@@ -165,7 +165,7 @@ type Manager struct {
 	closed   bool
 
 	nwait    atomic.Int32
-	running  atomic.Int64
+	tickets  []*Ticket // the tickets that have begun a task, for canFree
 	pressure atomic.Bool
 
 	storeMu   sync.Mutex
@@ -259,6 +259,12 @@ type Ticket struct {
 	inputs   []*Entry
 	reserved int64
 	pinned   bool
+	// running is set from Begin to Finish. Each worker has its own ticket,
+	// so the flag lives on the worker's cache line: a waiting task learns
+	// whether any task runs by looking at every ticket, and running tasks
+	// never write to a shared counter.
+	running atomic.Bool
+	owner   *Manager
 }
 
 // Begin is called before a task runs. inputs are the entries of its
@@ -280,12 +286,16 @@ func (m *Manager) Begin(ctx context.Context, tk *Ticket, inputs []*Entry, produc
 			break
 		}
 	}
-	if !managed && !m.pressure.Load() {
-		m.running.Add(1)
+	if tk.owner == m && !managed && !m.pressure.Load() {
+		tk.running.Store(true)
 		return nil
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if tk.owner != m {
+		tk.owner = m
+		m.tickets = append(m.tickets, tk)
+	}
 	waited := false
 	for {
 		if m.err != nil {
@@ -313,7 +323,7 @@ func (m *Manager) Begin(ctx context.Context, tk *Ticket, inputs []*Entry, produc
 			tk.pinned = managed
 			tk.reserved = need
 			m.reserved += need
-			m.running.Add(1)
+			tk.running.Store(true)
 			m.updatePressure()
 			return nil
 		}
@@ -331,7 +341,15 @@ func (m *Manager) Begin(ctx context.Context, tk *Ticket, inputs []*Entry, produc
 // resident bytes: a running task, a write in flight, or values that could
 // be spilled.
 func (m *Manager) canFree() bool {
-	return m.running.Load() > 0 || m.writing > 0 || m.candB > 0
+	if m.writing > 0 || m.candB > 0 {
+		return true
+	}
+	for _, tk := range m.tickets {
+		if tk.running.Load() {
+			return true
+		}
+	}
+	return false
 }
 
 // waitLocked waits, with m.mu held on entry and on return, until the
@@ -450,7 +468,7 @@ func (m *Manager) read(ctx context.Context, e *Entry) (any, error) {
 // Finish is called after a task ran and its result was Put: it unpins the
 // task's inputs and returns the memory reserved for it.
 func (m *Manager) Finish(tk *Ticket) {
-	m.running.Add(-1)
+	tk.running.Store(false)
 	if !tk.pinned && tk.reserved == 0 {
 		tk.inputs = nil
 		if m.nwait.Load() > 0 {

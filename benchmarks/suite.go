@@ -36,6 +36,7 @@ type benchCase struct {
 func allSuites() []suite {
 	return []suite{
 		schedulerSuite(),
+		spillSuite(),
 	}
 }
 

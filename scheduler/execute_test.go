@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/dusk-go/dusk/graph"
@@ -211,10 +212,14 @@ func TestIntermediateReleasedDuringRun(t *testing.T) {
 			}
 			// checking returns a task that first checks that the named
 			// values have been released exactly once.
+			// Under a memory limit, a value that a write to the spill
+			// store holds is released when the write ends: later, but
+			// before Execute returns.
+			deferred := strings.HasSuffix(m.name, "-spill")
 			checking := func(self string, gone ...string) graph.Func {
 				return func(context.Context, []any) (any, error) {
 					for _, name := range gone {
-						if got := vals[name].released.Load(); got != 1 {
+						if got := vals[name].released.Load(); got != 1 && !(deferred && got == 0) {
 							return nil, fmt.Errorf("%s ran with %s released %d times, want 1", self, name, got)
 						}
 					}
@@ -233,11 +238,21 @@ func TestIntermediateReleasedDuringRun(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Execute: got error %v, want nil", err)
 			}
-			if len(out) != 1 || out[0] != vals["e"] {
+			if len(out) != 1 {
 				t.Fatalf("outputs: got %v, want [e's value]", out)
 			}
-			if got := vals["d"].released.Load(); got != 1 {
-				t.Fatalf("releases of d: got %d, want 1", got)
+			if out[0] != vals["e"] {
+				// Spilled and read back: a copy, and e's own value was
+				// released when it was spilled.
+				if _, ok := out[0].(*countedValue); !ok || !deferred || vals["e"].released.Load() != 1 {
+					t.Fatalf("outputs: got %v, want [e's value]", out)
+				}
+				vals["e"].released.Add(-1)
+			}
+			for _, name := range []string{"a", "b1", "b2", "c", "d"} {
+				if got := vals[name].released.Load(); got != 1 {
+					t.Fatalf("releases of %s: got %d, want 1", name, got)
+				}
 			}
 			if got := vals["e"].released.Load(); got != 0 {
 				t.Fatalf("releases of the output e: got %d, want 0", got)

@@ -616,14 +616,13 @@ func buildSpillGraph(sh graphShape) (*graph.Graph, error) {
 			}
 			return x, nil
 		}, h)
-		maps[i] = b.Add(graph.K("map", i), unary(mapValue), hints("map"), p)
+		maps[i] = b.Add(graph.K("map", i), mapTask, hints("map"), p)
 	}
 	level := make([]graph.ID, sh.parts)
 	for i := range level {
-		level[i] = b.Add(graph.K("mix", i), binary(mixValue),
+		level[i] = b.Add(graph.K("mix", i), mixTask,
 			hints("mix"), maps[i], maps[(i+sh.parts/2)%sh.parts])
 	}
-	add := binary(addValue)
 	for depth := 1; len(level) > 1; depth++ {
 		next := level[:0:0]
 		for k := 0; k < len(level); k += 2 {
@@ -635,7 +634,7 @@ func buildSpillGraph(sh graphShape) (*graph.Graph, error) {
 			if len(level) == 2 {
 				key = graph.Single("total")
 			}
-			next = append(next, b.Add(key, add, hints("add"), level[k], level[k+1]))
+			next = append(next, b.Add(key, addTask, hints("add"), level[k], level[k+1]))
 		}
 		level = next
 	}
@@ -646,37 +645,45 @@ func buildSpillGraph(sh graphShape) (*graph.Graph, error) {
 	return graph.Order(g)
 }
 
-// unary returns a task function that makes a new partition of f applied
-// to each element of its input partition.
-func unary(f func(float64) float64) graph.Func {
-	return func(ctx context.Context, deps []any) (any, error) {
-		x, err := partitions(ctx, deps, 1)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]float64, len(x[0]))
-		for j, v := range x[0] {
-			out[j] = f(v)
-		}
-		return out, nil
+// mapTask, mixTask and addTask are the task functions of the map, mix and
+// add stages: a loop over the elements of their input partitions that
+// makes a new partition.
+func mapTask(ctx context.Context, deps []any) (any, error) {
+	x, err := partitions(ctx, deps, 1)
+	if err != nil {
+		return nil, err
 	}
+	out := make([]float64, len(x[0]))
+	for j, v := range x[0] {
+		out[j] = mapValue(v)
+	}
+	return out, nil
 }
 
-// binary returns a task function that makes a new partition of f applied
-// to the elements at each index of its two input partitions.
-func binary(f func(a, b float64) float64) graph.Func {
-	return func(ctx context.Context, deps []any) (any, error) {
-		x, err := partitions(ctx, deps, 2)
-		if err != nil {
-			return nil, err
-		}
-		a, b := x[0], x[1][:len(x[0])]
-		out := make([]float64, len(a))
-		for j := range out {
-			out[j] = f(a[j], b[j])
-		}
-		return out, nil
+func mixTask(ctx context.Context, deps []any) (any, error) {
+	x, err := partitions(ctx, deps, 2)
+	if err != nil {
+		return nil, err
 	}
+	a, b := x[0], x[1][:len(x[0])]
+	out := make([]float64, len(a))
+	for j := range out {
+		out[j] = mixValue(a[j], b[j])
+	}
+	return out, nil
+}
+
+func addTask(ctx context.Context, deps []any) (any, error) {
+	x, err := partitions(ctx, deps, 2)
+	if err != nil {
+		return nil, err
+	}
+	a, b := x[0], x[1][:len(x[0])]
+	out := make([]float64, len(a))
+	for j := range out {
+		out[j] = addValue(a[j], b[j])
+	}
+	return out, nil
 }
 
 // partitions returns the n inputs of a task as partitions of equal length.

@@ -166,6 +166,7 @@ type Manager struct {
 
 	nwait    atomic.Int32
 	tickets  []*Ticket // the tickets that have begun a task, for canFree
+	deletes  [][]byte  // store keys waiting for an I/O goroutine to delete them
 	pressure atomic.Bool
 
 	storeMu   sync.Mutex
@@ -609,16 +610,20 @@ func (m *Manager) Take(ctx context.Context, e *Entry) (any, error) {
 	return v, err
 }
 
+// deleteKeys hands the keys of values no longer needed to the I/O
+// goroutines, which delete them from the store: a delete can be slow (the
+// badger store reclaims its files when it becomes empty) and must not hold
+// up the worker that released the value.
 func (m *Manager) deleteKeys(keys [][]byte) {
 	if len(keys) == 0 {
 		return
 	}
-	m.storeMu.Lock()
-	st := m.store
-	m.storeMu.Unlock()
-	if st != nil {
-		// A failed delete leaves garbage that Close removes with the store.
-		_ = st.Delete(keys...)
+	m.mu.Lock()
+	m.deletes = append(m.deletes, keys...)
+	m.mu.Unlock()
+	select {
+	case m.kick <- struct{}{}:
+	default:
 	}
 }
 
@@ -711,6 +716,17 @@ func (m *Manager) ioLoop() {
 	defer m.ioWG.Done()
 	for {
 		m.mu.Lock()
+		if len(m.deletes) > 0 && !m.closed {
+			keys := m.deletes
+			m.deletes = nil
+			m.mu.Unlock()
+			if st, err := m.openStore(); err == nil {
+				// A failed delete leaves garbage that Close removes with
+				// the store.
+				_ = st.Delete(keys...)
+			}
+			continue
+		}
 		e := m.victim()
 		if e == nil {
 			m.mu.Unlock()

@@ -42,6 +42,26 @@
 // return; the error matches the context's error with errors.Is. When Execute
 // returns, none of its goroutines is left.
 //
+// # Memory
+//
+// Every computation runs under a memory limit (see [MemoryLimit]; by
+// default DUSK_MEMORY_LIMIT, else half of the machine's or the cgroup's
+// memory). The values tasks return that have a known size (Arrow records,
+// dense numeric slices, a [Sizer]) are handed to a spill.Manager, which
+// accounts them and, above 60% of the limit, writes the least recently
+// used ones that no running task holds to a store on disk (badger, in a
+// private directory under [SpillDir] that is removed when the computation
+// ends), on its own I/O goroutines so that workers keep computing. A task
+// whose input was spilled reads it back itself before it runs. Before a
+// task starts, its worker waits while the resident and reserved bytes plus
+// what the task needs would pass the limit (80% for tasks marked
+// graph.Hints.ReadsInput), unless nothing could free memory: a computation
+// always makes progress, and the accounted peak stays within the limit
+// plus one partition. A single value larger than the limit stops the
+// computation with a *spill.TooLargeError naming the operation. Values
+// without a known size are not accounted and never spill. [MemoryObserver]
+// receives the figures; RunSummary.Memory holds the final ones.
+//
 // # Observing
 //
 // An [Observer] receives the start of a computation (with the number of
@@ -55,7 +75,8 @@
 //
 // [Parallel] is the default. [Inline] runs every task in the calling
 // goroutine in priority order: the reference for tests and the mode for
-// debugging. Tests run every operation in both.
+// debugging. Tests run every operation in both, and again under a memory
+// limit so small that every value spills.
 //
 // # Helpers and their limits
 //

@@ -13,12 +13,13 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// TestSchedulerSuiteQuickJSON runs the scheduler suite at CI sizes and
-// checks that every stdout line is a JSON object of the documented form and
-// that every case reported its main metrics. It asserts no timing.
-func TestSchedulerSuiteQuickJSON(t *testing.T) {
+// runJSON runs the command with args (which include -json) and checks that
+// every stdout line is a JSON object of the documented form: the machine,
+// then results of suite. It returns the values by case and metric.
+func runJSON(t *testing.T, suite string, args ...string) map[string]map[string]float64 {
+	t.Helper()
 	var out bytes.Buffer
-	if err := run(t.Context(), &out, []string{"scheduler", "-json", "-quick", "-workers", "2"}); err != nil {
+	if err := run(t.Context(), &out, args); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 
@@ -48,8 +49,8 @@ func TestSchedulerSuiteQuickJSON(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatalf("line %d %q: %v", line, sc.Text(), err)
 		}
-		if r.Suite != "scheduler" || r.Case == "" || r.Metric == "" || r.Unit == "" {
-			t.Errorf("line %d: got %+v, want suite scheduler and non-empty case, metric, unit", line, r)
+		if r.Suite != suite || r.Case == "" || r.Metric == "" || r.Unit == "" {
+			t.Errorf("line %d: got %+v, want suite %s and non-empty case, metric, unit", line, r, suite)
 		}
 		if seen[r.Case] == nil {
 			seen[r.Case] = map[string]float64{}
@@ -59,13 +60,13 @@ func TestSchedulerSuiteQuickJSON(t *testing.T) {
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
+	return seen
+}
 
-	want := map[string][]string{
-		"overhead-100k":   {"ns_per_task", "build_ns_per_task", "optimize_ns_per_task", "run_ns_per_task", "tasks"},
-		"overhead-1m":     {"ns_per_task", "build_ns_per_task", "optimize_ns_per_task", "run_ns_per_task", "tasks"},
-		"map-speedup":     {"serial_seconds", "map_seconds", "per_call_seconds", "speedup"},
-		"steal-imbalance": {"stolen_share", "steals", "speedup"},
-	}
+// checkMetrics checks that each case of want reported each of its metrics,
+// with a value that is not negative.
+func checkMetrics(t *testing.T, seen map[string]map[string]float64, want map[string][]string) {
+	t.Helper()
 	for c, metrics := range want {
 		for _, m := range metrics {
 			v, ok := seen[c][m]
@@ -78,12 +79,57 @@ func TestSchedulerSuiteQuickJSON(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSchedulerSuiteQuickJSON runs the scheduler suite at CI sizes and
+// checks that every stdout line is a JSON object of the documented form and
+// that every case reported its main metrics. It asserts no timing.
+func TestSchedulerSuiteQuickJSON(t *testing.T) {
+	seen := runJSON(t, "scheduler", "scheduler", "-json", "-quick", "-workers", "2")
+	want := map[string][]string{
+		"overhead-100k":   {"ns_per_task", "build_ns_per_task", "optimize_ns_per_task", "run_ns_per_task", "tasks"},
+		"overhead-1m":     {"ns_per_task", "build_ns_per_task", "optimize_ns_per_task", "run_ns_per_task", "tasks"},
+		"map-speedup":     {"serial_seconds", "map_seconds", "per_call_seconds", "speedup"},
+		"steal-imbalance": {"stolen_share", "steals", "speedup"},
+	}
+	checkMetrics(t, seen, want)
 	// 10,000 leaves and their fan-in-8 tree: 1250+157+20+3+1 sums.
 	if got, want := seen["overhead-100k"]["tasks"], 10_000.0+1250+157+20+3+1; got != want {
 		t.Errorf("overhead-100k tasks: got %v, want %v", got, want)
 	}
 	if s := seen["steal-imbalance"]["stolen_share"]; s > 1 {
 		t.Errorf("stolen_share: got %v, want <= 1", s)
+	}
+}
+
+// TestSpillSuiteQuickJSON runs the spill suite at CI sizes (it writes
+// about 1 GiB to the temporary directory). The cases fail by themselves
+// when a result is wrong or nothing was spilled; this checks the metrics
+// and the sizes they report. It asserts no timing.
+func TestSpillSuiteQuickJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes about 1 GiB; skipped with -short")
+	}
+	seen := runJSON(t, "spill", "spill", "-json", "-quick", "-workers", "2", "-spill-dir", t.TempDir())
+	store := []string{"write_gbps", "raw_write_gbps", "write_ratio", "read_gbps", "raw_read_gbps", "read_ratio", "encoded_ratio"}
+	checkMetrics(t, seen, map[string][]string{
+		"store":     store,
+		"store-lz4": store,
+		"spill-graph": {"seconds_limited", "seconds_unlimited", "slowdown", "peak_accounted_bytes",
+			"spilled_bytes", "read_back_bytes", "peak_rss_bytes", "peak_heap_bytes"},
+	})
+	if got := seen["store"]["encoded_ratio"]; got < 1 {
+		t.Errorf("store encoded_ratio: got %v, want >= 1 (no compression)", got)
+	}
+	if got := seen["store-lz4"]["encoded_ratio"]; got <= 0 || got >= 1 {
+		t.Errorf("store-lz4 encoded_ratio: got %v, want in (0, 1): the row ids compress", got)
+	}
+	g := seen["spill-graph"]
+	if g["data_over_limit"] < 4 {
+		t.Errorf("spill-graph data_over_limit: got %v, want >= 4", g["data_over_limit"])
+	}
+	if g["spilled_bytes"] <= 0 || g["read_back_bytes"] <= 0 {
+		t.Errorf("spill-graph: spilled %v bytes and read back %v, want both > 0", g["spilled_bytes"], g["read_back_bytes"])
 	}
 }
 
@@ -111,6 +157,7 @@ func TestUsageErrors(t *testing.T) {
 		{"scheduler", "-case", "nosuchcase"},
 		{"scheduler", "-case", "("},
 		{"scheduler", "-workers", "-1"},
+		{"spill", "-case", "nosuchcase"},
 	} {
 		var out bytes.Buffer
 		err := run(t.Context(), &out, args)

@@ -5,14 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,20 +18,18 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/dusk-go/dusk/graph"
-	"github.com/dusk-go/dusk/scheduler"
 	"github.com/dusk-go/dusk/spill"
 )
 
 func spillSuite() suite {
 	return suite{
 		name: "spill",
-		doc:  "spill store throughput against plain files, and a computation over 4x the memory limit",
+		doc:  "spill store throughput against plain files, and a computation over many times the memory limit",
 		cases: []benchCase{
 			{
 				name: "store",
-				doc: "16 Arrow records of 64 MiB (random float64 + row-id int64) through a spill.Manager and its badger store " +
-					"(encode, 16 MiB pieces, CRC, Put; Take: Get, CRC, decode), vs. the same bytes as plain files; best of 2",
-				run: storeThroughput(spill.NoCompression),
+				doc:  "16 Arrow records of 64 MiB to the badger store and back through a spill.Manager, vs. plain files; best of 2",
+				run:  storeThroughput(spill.NoCompression),
 			},
 			{
 				name: "store-lz4",
@@ -44,9 +38,8 @@ func spillSuite() suite {
 			},
 			{
 				name: "spill-graph",
-				doc: "32 partitions of 32 MiB, map, all-pairs mix, pairwise-add tree (8x the data of a 256 MiB limit) " +
-					"with the limit vs. without; best of 2",
-				run: spillGraph,
+				doc:  "32 partitions of 32 MiB, map, mix of pairs half the graph apart, add tree (16x a 256 MiB limit); limited vs. not; best of 2",
+				run:  spillGraph,
 			},
 		},
 	}
@@ -66,8 +59,8 @@ func spillDirOf(o options) string {
 
 // ---- store, store-lz4 ----
 
-// storeRows is the number of rows of each record of the store cases: a
-// float64 and an int64 column, 16 bytes a row, 64 MiB a record.
+// Each record of the store cases has storeRows rows of a float64 and an
+// int64 column: 16 bytes a row, storeRecordBytes (64 MiB) a record.
 const (
 	storeRows        = 4 << 20
 	storeRecordBytes = storeRows * 16
@@ -95,8 +88,11 @@ type storeSample struct {
 // spill.DefaultPieceSize, checksum them and put them into the badger store;
 // the write time ends when the manager reports the last record spilled.
 // Reading is Take from as many goroutines as the manager has I/O
-// goroutines: Get of each piece, copy, checksum, decode. The store is opened
-// before the clock starts, and the records are generated before it.
+// goroutines: Get of each piece, copy, checksum, decode; the time ends when
+// the last Take returns (the manager deletes the pieces afterwards, on its
+// I/O goroutines; the case waits for that before its next step). The store
+// is opened before the clock starts, and the records are generated before
+// it.
 //
 // The plain-file path writes each record's two column buffers to a file of
 // its own (os.Create, Write, Close; no fsync, as badger runs with
@@ -154,6 +150,9 @@ func storeThroughput(comp spill.Compression) func(context.Context, options, func
 			result{Metric: "encoded_ratio", Value: float64(samples[bw].written) / total, Unit: "ratio"},
 			result{Metric: "store_put_seconds", Value: samples[bw].putTime.Seconds(), Unit: "s"},
 			result{Metric: "store_get_seconds", Value: samples[br].getTime.Seconds(), Unit: "s"},
+			// The manager deletes what Take read back on its I/O goroutines,
+			// after Take returned; the last delete empties the store, which
+			// drops badger's value-log files (BadgerStore.reclaim).
 			result{Metric: "store_delete_seconds", Value: samples[br].delTime.Seconds(), Unit: "s"},
 		)
 	}
@@ -223,16 +222,21 @@ func checkRecord(v any, want uint32) error {
 	return nil
 }
 
-// timedStore adds up the time spent in the calls of the store it wraps.
+// timedStore adds up the time spent in the calls of the store it wraps,
+// and counts the keys put and deleted.
 type timedStore struct {
 	spill.Store
 	put, get, del atomic.Int64 // nanoseconds
+	puts, deleted atomic.Int64 // keys
 }
 
 func (s *timedStore) Put(key, value []byte) error {
 	t0 := time.Now()
 	err := s.Store.Put(key, value)
 	s.put.Add(int64(time.Since(t0)))
+	if err == nil {
+		s.puts.Add(1)
+	}
 	return err
 }
 
@@ -247,7 +251,24 @@ func (s *timedStore) Delete(keys ...[]byte) error {
 	t0 := time.Now()
 	err := s.Store.Delete(keys...)
 	s.del.Add(int64(time.Since(t0)))
+	if err == nil {
+		s.deleted.Add(int64(len(keys)))
+	}
 	return err
+}
+
+// waitDeleted waits until every key put has been deleted, or ctx is done,
+// or a minute has passed (a failed delete is not an error of the case).
+func (s *timedStore) waitDeleted(ctx context.Context) error {
+	deadline := time.Now().Add(time.Minute)
+	for s.deleted.Load() < s.puts.Load() && time.Now().Before(deadline) {
+		select {
+		case <-time.After(time.Millisecond):
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+	return nil
 }
 
 // storeOnce is one repetition of a store case: both paths, in each
@@ -378,6 +399,11 @@ func storeOnce(ctx context.Context, dir string, comp spill.Compression, records,
 			return err
 		})
 		sm.read = time.Since(t0)
+		// The manager deletes the pieces on its I/O goroutines after Take;
+		// wait for that, so that the next step does not run beside it.
+		if werr := st.waitDeleted(ctx); err == nil {
+			err = werr
+		}
 		sm.getTime, sm.delTime = time.Duration(st.get.Load()), time.Duration(st.del.Load())
 		for i, v := range got {
 			if err == nil {
@@ -439,397 +465,4 @@ func forEach(ctx context.Context, n, streams int, fn func(i int) error) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
-}
-
-// ---- spill-graph ----
-
-// graphShape is the computation of the spill-graph case.
-type graphShape struct {
-	parts int   // partitions; even
-	elems int   // float64 values per partition
-	limit int64 // memory limit of the limited run
-}
-
-// spillGraph runs a computation that makes 8 times as much data as the
-// memory limit, and holds twice the limit at once when it runs in order,
-// with the limit (spilling to a badger store) and without one, and
-// compares the results and the times.
-//
-// The graph: produce[i] makes partition i (ReadsInput: a scan); map[i] is
-// sqrt(x)+x of it; mix[i] combines map[i] with map[(i+parts/2)%parts], so
-// that each map result has two consumers half the graph apart and half of
-// them wait for the other half; then a tree of pairwise adds reduces the
-// mixes to the one output partition. Every task makes a fresh partition;
-// the graph is ordered (graph.Order) but not fused, so each stage is its
-// own task. The operations are cheap per element: the case shows the cost
-// of spilling next to memory-bound work, about the worst ratio.
-func spillGraph(ctx context.Context, o options, emit func(result) error) error {
-	sh := graphShape{parts: 32, elems: 4 << 20, limit: 256 << 20}
-	reps := 2
-	if o.quick {
-		sh, reps = graphShape{parts: 16, elems: 1 << 20, limit: 64 << 20}, 1
-	}
-	g, err := buildSpillGraph(sh)
-	if err != nil {
-		return err
-	}
-	dir := spillDirOf(o)
-	want := spillGraphReference(sh)
-
-	type sample struct {
-		d             time.Duration
-		mem           spill.Stats
-		peakRSS, heap int64 // VmHWM and sampled peak of heap objects
-		rssWasReset   bool  // VmHWM was reset before the run
-		out           []float64
-	}
-	runOnce := func(limit int64) (sample, error) {
-		var sm sample
-		obs := &summaryObserver{}
-		s := scheduler.New(scheduler.Workers(o.workers), scheduler.MemoryLimit(limit),
-			scheduler.SpillDir(dir), scheduler.WithObserver(obs))
-		runtime.GC()
-		debug.FreeOSMemory()
-		sm.rssWasReset = resetPeakRSS()
-		stop := sampleHeap()
-		t0 := time.Now()
-		out, err := s.Execute(ctx, g)
-		sm.d = time.Since(t0)
-		sm.heap = stop()
-		sm.peakRSS = peakRSS()
-		if err != nil {
-			return sm, err
-		}
-		if !obs.finished {
-			return sm, errors.New("the observer saw no RunFinished")
-		}
-		sm.mem = obs.summary.Memory
-		if len(out) != 1 {
-			return sm, fmt.Errorf("got %d outputs, want 1", len(out))
-		}
-		got, ok := out[0].([]float64)
-		if !ok || len(got) != sh.elems {
-			return sm, fmt.Errorf("output: got %T of %d values, want []float64 of %d", out[0], len(got), sh.elems)
-		}
-		for j, w := range want {
-			if math.Float64bits(got[w.at]) != math.Float64bits(w.v) {
-				return sm, fmt.Errorf("output[%d] (sample %d): got %v, want %v", w.at, j, got[w.at], w.v)
-			}
-		}
-		sm.out = got
-		return sm, nil
-	}
-
-	var limited, unlimited sample
-	reset := true
-	for rep := range reps {
-		// The limited run first: VmHWM only grows where it cannot be reset.
-		l, err := runOnce(sh.limit)
-		if err != nil {
-			return fmt.Errorf("with a limit of %s: %w", spill.FormatBytes(sh.limit), err)
-		}
-		if l.mem.Spills == 0 {
-			return fmt.Errorf("with a limit of %s nothing was spilled (peak %s): the case measures nothing",
-				spill.FormatBytes(sh.limit), spill.FormatBytes(l.mem.Peak))
-		}
-		u, err := runOnce(-1)
-		if err != nil {
-			return fmt.Errorf("without a limit: %w", err)
-		}
-		for j := range l.out {
-			if math.Float64bits(l.out[j]) != math.Float64bits(u.out[j]) {
-				return fmt.Errorf("output[%d]: %v with the limit, %v without", j, l.out[j], u.out[j])
-			}
-		}
-		l.out, u.out = nil, nil
-		if rep == 0 || l.d < limited.d {
-			limited.d, limited.mem = l.d, l.mem
-		}
-		if rep == 0 || u.d < unlimited.d {
-			unlimited.d = u.d
-		}
-		limited.peakRSS, limited.heap = max(limited.peakRSS, l.peakRSS), max(limited.heap, l.heap)
-		unlimited.peakRSS, unlimited.heap = max(unlimited.peakRSS, u.peakRSS), max(unlimited.heap, u.heap)
-		reset = reset && l.rssWasReset && u.rssWasReset
-	}
-
-	partBytes := int64(sh.elems) * 8
-	made := int64(g.Len()) * partBytes
-	mem := limited.mem
-	resetFlag := 0.0
-	if reset {
-		resetFlag = 1
-	}
-	return emitAll(emit,
-		result{Metric: "partitions", Value: float64(sh.parts), Unit: "partitions"},
-		result{Metric: "partition_bytes", Value: float64(partBytes), Unit: "B"},
-		result{Metric: "tasks", Value: float64(g.Len()), Unit: "tasks"},
-		result{Metric: "limit_bytes", Value: float64(sh.limit), Unit: "B"},
-		result{Metric: "data_over_limit", Value: float64(made) / float64(sh.limit), Unit: "x", Target: "≥ 4"},
-		result{Metric: "seconds_limited", Value: limited.d.Seconds(), Unit: "s"},
-		result{Metric: "seconds_unlimited", Value: unlimited.d.Seconds(), Unit: "s"},
-		result{Metric: "slowdown", Value: limited.d.Seconds() / unlimited.d.Seconds(), Unit: "x", Target: "≤ 2"},
-		result{Metric: "peak_accounted_bytes", Value: float64(mem.Peak), Unit: "B", Target: "≤ " + strconv.FormatInt(sh.limit, 10)},
-		result{Metric: "spills", Value: float64(mem.Spills), Unit: "values"},
-		result{Metric: "spilled_bytes", Value: float64(mem.SpilledTotal), Unit: "B"},
-		result{Metric: "written_bytes", Value: float64(mem.WrittenBytes), Unit: "B"},
-		result{Metric: "read_backs", Value: float64(mem.ReadBacks), Unit: "values"},
-		result{Metric: "read_back_bytes", Value: float64(mem.ReadBackTotal), Unit: "B"},
-		result{Metric: "waits", Value: float64(mem.Waits), Unit: "tasks"},
-		result{Metric: "peak_rss_bytes", Value: float64(limited.peakRSS), Unit: "B"},
-		result{Metric: "peak_heap_bytes", Value: float64(limited.heap), Unit: "B"},
-		result{Metric: "peak_rss_unlimited_bytes", Value: float64(unlimited.peakRSS), Unit: "B"},
-		result{Metric: "peak_heap_unlimited_bytes", Value: float64(unlimited.heap), Unit: "B"},
-		// 1 when VmHWM was reset before each run (so the unlimited peak is
-		// its own), 0 when the kernel refused and it is the process's peak.
-		result{Metric: "rss_peak_reset", Value: resetFlag, Unit: "bool"},
-	)
-}
-
-// summaryObserver keeps the summary of the last computation.
-type summaryObserver struct {
-	scheduler.NopObserver
-	summary  scheduler.RunSummary
-	finished bool
-}
-
-func (o *summaryObserver) RunFinished(s scheduler.RunSummary) { o.summary, o.finished = s, true }
-
-func buildSpillGraph(sh graphShape) (*graph.Graph, error) {
-	if sh.parts < 2 || sh.parts%2 != 0 {
-		return nil, fmt.Errorf("spill-graph: %d partitions, want an even number", sh.parts)
-	}
-	n := sh.elems
-	hints := func(op string) graph.Hints { return graph.Hints{Op: op, Bytes: int64(n) * 8} }
-	b := graph.NewBuilder(4 * sh.parts)
-	maps := make([]graph.ID, sh.parts)
-	for i := range maps {
-		h := hints("produce")
-		h.ReadsInput = true
-		p := b.Add(graph.K("produce", i), func(ctx context.Context, _ []any) (any, error) {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			x := make([]float64, n)
-			for j := range x {
-				x[j] = partValue(i, j)
-			}
-			return x, nil
-		}, h)
-		maps[i] = b.Add(graph.K("map", i), mapTask, hints("map"), p)
-	}
-	level := make([]graph.ID, sh.parts)
-	for i := range level {
-		level[i] = b.Add(graph.K("mix", i), mixTask,
-			hints("mix"), maps[i], maps[(i+sh.parts/2)%sh.parts])
-	}
-	for depth := 1; len(level) > 1; depth++ {
-		next := level[:0:0]
-		for k := 0; k < len(level); k += 2 {
-			if k+1 == len(level) {
-				next = append(next, level[k])
-				continue
-			}
-			key := graph.K("add-"+strconv.Itoa(depth), k/2)
-			if len(level) == 2 {
-				key = graph.Single("total")
-			}
-			next = append(next, b.Add(key, addTask, hints("add"), level[k], level[k+1]))
-		}
-		level = next
-	}
-	g, err := b.Build()
-	if err != nil {
-		return nil, err
-	}
-	return graph.Order(g)
-}
-
-// mapTask, mixTask and addTask are the task functions of the map, mix and
-// add stages: a loop over the elements of their input partitions that
-// makes a new partition.
-func mapTask(ctx context.Context, deps []any) (any, error) {
-	x, err := partitions(ctx, deps, 1)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]float64, len(x[0]))
-	for j, v := range x[0] {
-		out[j] = mapValue(v)
-	}
-	return out, nil
-}
-
-func mixTask(ctx context.Context, deps []any) (any, error) {
-	x, err := partitions(ctx, deps, 2)
-	if err != nil {
-		return nil, err
-	}
-	a, b := x[0], x[1][:len(x[0])]
-	out := make([]float64, len(a))
-	for j := range out {
-		out[j] = mixValue(a[j], b[j])
-	}
-	return out, nil
-}
-
-func addTask(ctx context.Context, deps []any) (any, error) {
-	x, err := partitions(ctx, deps, 2)
-	if err != nil {
-		return nil, err
-	}
-	a, b := x[0], x[1][:len(x[0])]
-	out := make([]float64, len(a))
-	for j := range out {
-		out[j] = addValue(a[j], b[j])
-	}
-	return out, nil
-}
-
-// partitions returns the n inputs of a task as partitions of equal length.
-func partitions(ctx context.Context, deps []any, n int) ([][]float64, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if len(deps) != n {
-		return nil, fmt.Errorf("got %d inputs, want %d", len(deps), n)
-	}
-	out := make([][]float64, n)
-	for k, d := range deps {
-		x, ok := d.([]float64)
-		if !ok || (k > 0 && len(x) != len(out[0])) {
-			return nil, fmt.Errorf("input %d: got %T of length %d, want []float64 of the first input's length", k, d, len(x))
-		}
-		out[k] = x
-	}
-	return out, nil
-}
-
-// partValue is element j of partition i: uniform in [0, 1), from a hash,
-// so that partitions are random (they do not compress) and any element can
-// be computed alone.
-func partValue(i, j int) float64 { return uniform(uint64(i)<<32 | uint64(j)) }
-
-// mapValue, mixValue and addValue are the per-element work of the map,
-// mix and add stages. The explicit conversion keeps the compiler from fusing a*b+a
-// (the Go spec allows it without one), so that the reference computes the
-// same bits.
-func mapValue(x float64) float64    { return math.Sqrt(x) + x }
-func mixValue(a, b float64) float64 { return float64(a*b) + a - b }
-func addValue(a, b float64) float64 { return a + b }
-
-// uniform maps x to a float64 in [0, 1) through the splitmix64 finalizer.
-func uniform(x uint64) float64 {
-	x += 0x9E3779B97F4A7C15
-	x = (x ^ x>>30) * 0xBF58476D1CE4E5B9
-	x = (x ^ x>>27) * 0x94D049BB133111EB
-	x ^= x >> 31
-	return float64(x>>11) / (1 << 53)
-}
-
-// sampleValue is one element of the expected output.
-type sampleValue struct {
-	at int
-	v  float64
-}
-
-// spillGraphReference computes about 256 elements of the spill-graph
-// output one at a time, element by element in the graph's order of
-// additions, without the scheduler.
-func spillGraphReference(sh graphShape) []sampleValue {
-	var out []sampleValue
-	step := max(sh.elems/256, 1)
-	maps := make([]float64, sh.parts)
-	level := make([]float64, sh.parts)
-	for j := 0; j < sh.elems; j += step {
-		at := j
-		if j+step >= sh.elems {
-			at = sh.elems - 1
-		}
-		for i := range maps {
-			maps[i] = mapValue(partValue(i, at))
-		}
-		level = level[:sh.parts]
-		for i := range level {
-			level[i] = mixValue(maps[i], maps[(i+sh.parts/2)%sh.parts])
-		}
-		for len(level) > 1 {
-			n := 0
-			for k := 0; k < len(level); k += 2 {
-				if k+1 == len(level) {
-					level[n] = level[k]
-				} else {
-					level[n] = addValue(level[k], level[k+1])
-				}
-				n++
-			}
-			level = level[:n]
-		}
-		out = append(out, sampleValue{at: at, v: level[0]})
-	}
-	return out
-}
-
-// resetPeakRSS resets the kernel's record of the process's peak resident
-// set (VmHWM) to the current one, by writing 5 to /proc/self/clear_refs
-// (Linux 4.0 on); it reports whether that worked.
-func resetPeakRSS() bool {
-	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
-}
-
-// peakRSS returns VmHWM from /proc/self/status in bytes, or 0 where it
-// cannot be read.
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		rest, ok := strings.CutPrefix(line, "VmHWM:")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(rest)
-		if len(f) == 2 && f[1] == "kB" {
-			if kb, err := strconv.ParseInt(f[0], 10, 64); err == nil {
-				return kb << 10
-			}
-		}
-	}
-	return 0
-}
-
-// sampleHeap samples the bytes of live and unswept heap objects every
-// 10 ms until the returned function is called, which returns the highest
-// value seen.
-func sampleHeap() (stop func() int64) {
-	const name = "/memory/classes/heap/objects:bytes"
-	s := []metrics.Sample{{Name: name}}
-	read := func() int64 {
-		metrics.Read(s)
-		if s[0].Value.Kind() != metrics.KindUint64 {
-			return 0
-		}
-		return int64(s[0].Value.Uint64())
-	}
-	done := make(chan struct{})
-	peak := make(chan int64)
-	go func() {
-		hi := read()
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-tick.C:
-				hi = max(hi, read())
-			case <-done:
-				peak <- max(hi, read())
-				return
-			}
-		}
-	}()
-	return func() int64 {
-		close(done)
-		return <-peak
-	}
 }

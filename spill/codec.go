@@ -107,11 +107,22 @@ func (c RecordCodec) Encode(w io.Writer, v any) error {
 	return nil
 }
 
-// Decode implements Codec.
+// Decode implements Codec. It reads exactly size bytes, ending with the
+// end-of-stream marker that Encode writes: a stream cut short at a message
+// boundary, which Arrow's reader takes for a complete one, is an error.
 func (c RecordCodec) Decode(r io.Reader, size int64, mem memory.Allocator) (any, error) {
-	ir, err := ipc.NewReader(r, ipc.WithAllocator(mem))
+	rec, err := c.decode(r, size, mem)
 	if err != nil {
 		return nil, fmt.Errorf("spill: decode Arrow IPC record: %w", err)
+	}
+	return rec, nil
+}
+
+func (c RecordCodec) decode(r io.Reader, size int64, mem memory.Allocator) (arrow.Record, error) {
+	tr := &tailReader{r: r}
+	ir, err := ipc.NewReader(tr, ipc.WithAllocator(mem))
+	if err != nil {
+		return nil, err
 	}
 	defer ir.Release()
 	if !ir.Next() {
@@ -119,19 +130,49 @@ func (c RecordCodec) Decode(r io.Reader, size int64, mem memory.Allocator) (any,
 		if err == nil {
 			err = errors.New("no record in the stream")
 		}
-		return nil, fmt.Errorf("spill: decode Arrow IPC record: %w", err)
+		return nil, err
 	}
 	rec := ir.Record()
 	rec.Retain()
-	if ir.Next() {
-		rec.Release()
-		return nil, errors.New("spill: decode Arrow IPC record: more than one record in the stream")
+	err = nil
+	switch {
+	case ir.Next():
+		err = errors.New("more than one record in the stream")
+	case ir.Err() != nil:
+		err = ir.Err()
+	case tr.n != size:
+		err = fmt.Errorf("the stream ended after %d of %d bytes", tr.n, size)
+	case tr.tail != ipcEndOfStream:
+		err = fmt.Errorf("the stream of %d bytes has no end-of-stream marker: it was cut short", size)
 	}
-	if err := ir.Err(); err != nil {
+	if err != nil {
 		rec.Release()
-		return nil, fmt.Errorf("spill: decode Arrow IPC record: %w", err)
+		return nil, err
 	}
 	return rec, nil
+}
+
+// ipcEndOfStream is the marker that ends the Arrow IPC streams Encode
+// writes: a continuation token and a zero length.
+var ipcEndOfStream = [8]byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0}
+
+// tailReader counts the bytes read through it and keeps the last 8.
+type tailReader struct {
+	r    io.Reader
+	n    int64
+	tail [8]byte
+}
+
+func (t *tailReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	t.n += int64(n)
+	if n >= len(t.tail) {
+		copy(t.tail[:], p[n-len(t.tail):n])
+	} else if n > 0 {
+		copy(t.tail[:], t.tail[n:])
+		copy(t.tail[len(t.tail)-n:], p[:n])
+	}
+	return n, err
 }
 
 // builtinCodec returns the codec dusk has for v, or nil.

@@ -36,7 +36,8 @@ type Config struct {
 	Limit int64
 	// SpillAt and PauseAt are the thresholds as fractions of Limit, with
 	// 0 < SpillAt <= PauseAt <= 1; zero means DefaultSpillAt and
-	// DefaultPauseAt.
+	// DefaultPauseAt, or the other threshold where that one is set and
+	// the default would be on the wrong side of it.
 	SpillAt, PauseAt float64
 	// Dir is the directory in which the badger store makes its private
 	// directory; "" means os.TempDir().
@@ -59,8 +60,10 @@ type Config struct {
 	// MaxPieceSize; 0 means DefaultPieceSize.
 	PieceSize int
 	// OnStats, when set, is called with fresh figures after every spill,
-	// read-back and failure, from the goroutine that did it. It must be
-	// quick and must not call the Manager.
+	// read-back and failure, from the goroutine that did it. Calls do not
+	// overlap, and figures older than some already reported are skipped,
+	// so the totals it sees never go back. It must be quick and must not
+	// call the Manager.
 	OnStats func(Stats)
 }
 
@@ -164,10 +167,12 @@ type Manager struct {
 	err      error
 	closed   bool
 
-	nwait    atomic.Int32
-	tickets  []*Ticket // the tickets that have begun a task, for canFree
-	deletes  [][]byte  // store keys waiting for an I/O goroutine to delete them
-	pressure atomic.Bool
+	nwait   atomic.Int32 // Begins in the slow path, waiting or about to
+	tickets []*Ticket    // the tickets that have begun a task, for canFree
+	deletes [][]byte     // store keys waiting for an I/O goroutine to delete them
+	// busy is set once the manager accounts anything (see updateBusy):
+	// until then Begin may skip the lock.
+	busy atomic.Bool
 
 	storeMu   sync.Mutex
 	store     Store
@@ -177,6 +182,10 @@ type Manager struct {
 	ioOnce    sync.Once
 	ioWG      sync.WaitGroup
 	closeOnce sync.Once
+
+	reportSeq uint64     // numbers the figures taken for OnStats; under mu
+	reportMu  sync.Mutex // serializes OnStats
+	reported  uint64     // the number of the last figures reported; under reportMu
 }
 
 // NewManager returns a Manager for one computation. Nothing is opened
@@ -190,6 +199,12 @@ func NewManager(cfg Config) (*Manager, error) {
 	}
 	if cfg.SpillAt == 0 {
 		cfg.SpillAt = DefaultSpillAt
+		if cfg.PauseAt > 0 {
+			// A PauseAt set alone below the default spill threshold
+			// brings it down with it, as a SpillAt set alone above the
+			// default pause threshold raises that.
+			cfg.SpillAt = min(cfg.SpillAt, cfg.PauseAt)
+		}
 	}
 	if cfg.PauseAt == 0 {
 		cfg.PauseAt = max(DefaultPauseAt, cfg.SpillAt)
@@ -287,7 +302,10 @@ func (m *Manager) Begin(ctx context.Context, tk *Ticket, inputs []*Entry, produc
 			break
 		}
 	}
-	if tk.owner == m && !managed && !m.pressure.Load() {
+	// The lock-free start is for tasks that would reserve nothing and
+	// could not wait: while nothing is accounted, such a task needs 0
+	// bytes and resident+reserved is 0.
+	if tk.owner == m && !managed && estimate <= 0 && !m.busy.Load() {
 		tk.running.Store(true)
 		return nil
 	}
@@ -297,10 +315,21 @@ func (m *Manager) Begin(ctx context.Context, tk *Ticket, inputs []*Entry, produc
 		tk.owner = m
 		m.tickets = append(m.tickets, tk)
 	}
+	// Counted as waiting before canFree reads the running flags: a task
+	// whose Finish clears its flag after that read then sees nwait > 0
+	// and wakes the waiters (see Finish), so no wakeup is lost.
+	m.nwait.Add(1)
+	defer func() {
+		m.nwait.Add(-1)
+		m.updateBusy()
+	}()
 	waited := false
 	for {
 		if m.err != nil {
 			return m.err
+		}
+		if m.closed {
+			return ErrClosed
 		}
 		need := estimate
 		if need <= 0 {
@@ -325,7 +354,6 @@ func (m *Manager) Begin(ctx context.Context, tk *Ticket, inputs []*Entry, produc
 			tk.reserved = need
 			m.reserved += need
 			tk.running.Store(true)
-			m.updatePressure()
 			return nil
 		}
 		if !waited {
@@ -360,9 +388,8 @@ func (m *Manager) waitLocked(ctx context.Context, need int64) error {
 		m.changed = make(chan struct{})
 	}
 	ch := m.changed
-	m.nwait.Add(1)
 	m.waitB += need
-	m.updatePressure()
+	m.updateBusy()
 	m.wantSpill()
 	m.mu.Unlock()
 	var err error
@@ -373,8 +400,6 @@ func (m *Manager) waitLocked(ctx context.Context, need int64) error {
 	}
 	m.mu.Lock()
 	m.waitB -= need
-	m.nwait.Add(-1)
-	m.updatePressure()
 	return err
 }
 
@@ -386,8 +411,13 @@ func (m *Manager) broadcast() {
 	}
 }
 
-func (m *Manager) updatePressure() {
-	m.pressure.Store(m.err != nil || m.nwait.Load() > 0 || m.resident+m.reserved > m.spillAt)
+// updateBusy sets busy once anything is accounted or reserved, a task
+// waits, or the manager has stopped; m.mu is held. busy never clears once
+// a value was put (maxSize > 0): a task that skipped the lock would
+// reserve nothing for its result, and tasks starting together that way
+// could pass the limit by many values.
+func (m *Manager) updateBusy() {
+	m.busy.Store(m.err != nil || m.closed || m.nwait.Load() > 0 || m.maxSize > 0 || m.reserved > 0)
 }
 
 // Load returns the value of tk's input e, reading it back from the store
@@ -441,10 +471,10 @@ func (m *Manager) load(ctx context.Context, tk *Ticket, e *Entry) (any, error) {
 			tk.reserved -= r
 			m.reserved -= r
 		}
-		m.updatePressure()
-		s := m.statsLocked()
+		m.updateBusy()
+		s, seq := m.reportLocked()
 		m.mu.Unlock()
-		m.report(s)
+		m.report(s, seq)
 		return v, nil
 	}
 }
@@ -489,7 +519,7 @@ func (m *Manager) Finish(tk *Ticket) {
 	}
 	m.reserved -= tk.reserved
 	tk.inputs, tk.reserved, tk.pinned = nil, 0, false
-	m.updatePressure()
+	m.updateBusy()
 	m.wantSpill()
 	m.broadcast()
 	m.mu.Unlock()
@@ -524,7 +554,7 @@ func (m *Manager) Put(label fmt.Stringer, v any, size int64) (*Entry, error) {
 	if codec != nil {
 		m.pushLRU(e)
 	}
-	m.updatePressure()
+	m.updateBusy()
 	m.wantSpill()
 	return e, nil
 }
@@ -534,7 +564,7 @@ func (m *Manager) Put(label fmt.Stringer, v any, size int64) (*Entry, error) {
 func (m *Manager) Release(e *Entry) {
 	m.mu.Lock()
 	v, keys := m.dropLocked(e)
-	m.updatePressure()
+	m.updateBusy()
 	m.broadcast()
 	m.mu.Unlock()
 	releaseValue(v)
@@ -602,7 +632,7 @@ func (m *Manager) Take(ctx context.Context, e *Entry) (any, error) {
 			keys = pieceKeys(e.id, len(e.pieces))
 			e.stored = false
 		}
-		m.updatePressure()
+		m.updateBusy()
 		m.broadcast()
 	}
 	m.mu.Unlock()
@@ -744,7 +774,7 @@ func (m *Manager) ioLoop() {
 			e.value, e.state = nil, spilled
 			m.resident -= e.size
 			m.stats.Spilled += e.size
-			m.updatePressure()
+			m.updateBusy()
 			m.broadcast()
 			m.mu.Unlock()
 			releaseValue(v)
@@ -800,13 +830,13 @@ func (m *Manager) ioLoop() {
 		if e.gone && e.state == resident {
 			e.state = spilled // nothing left in memory; keeps Close from counting it
 		}
-		m.updatePressure()
+		m.updateBusy()
 		m.broadcast()
-		s := m.statsLocked()
+		s, seq := m.reportLocked()
 		m.mu.Unlock()
 		releaseValue(drop)
 		m.deleteKeys(keys)
-		m.report(s)
+		m.report(s, seq)
 	}
 }
 
@@ -843,10 +873,27 @@ func (m *Manager) openStore() (Store, error) {
 	return m.store, m.storeErr
 }
 
-func (m *Manager) report(s Stats) {
-	if m.cfg.OnStats != nil {
-		m.cfg.OnStats(s)
+// reportLocked returns the figures to report and their number; m.mu is
+// held.
+func (m *Manager) reportLocked() (Stats, uint64) {
+	m.reportSeq++
+	return m.statsLocked(), m.reportSeq
+}
+
+// report hands figures taken by reportLocked to OnStats, outside m.mu. Two
+// goroutines may get here in the other order than they took their
+// figures: the older figures are then dropped, as newer ones went out.
+func (m *Manager) report(s Stats, seq uint64) {
+	if m.cfg.OnStats == nil {
+		return
 	}
+	m.reportMu.Lock()
+	defer m.reportMu.Unlock()
+	if seq < m.reported {
+		return
+	}
+	m.reported = seq
+	m.cfg.OnStats(s)
 }
 
 // Close stops the I/O goroutines, releases every value still held and
@@ -857,6 +904,7 @@ func (m *Manager) Close() error {
 	m.closeOnce.Do(func() {
 		m.mu.Lock()
 		m.closed = true
+		m.updateBusy()
 		m.broadcast()
 		m.mu.Unlock()
 		close(m.stop)

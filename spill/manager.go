@@ -3,6 +3,7 @@ package spill
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"sync"
@@ -485,7 +486,7 @@ func (m *Manager) read(ctx context.Context, e *Entry) (any, error) {
 		return nil, err
 	}
 	r := &pieceReader{ctx: ctx, store: st, id: e.id, pieces: e.pieces}
-	v, err := e.codec.Decode(r, e.encSize, m.alloc)
+	v, err := decode(e.codec, r, e.encSize, m.alloc)
 	if err != nil {
 		return nil, err
 	}
@@ -774,10 +775,14 @@ func (m *Manager) ioLoop() {
 			e.value, e.state = nil, spilled
 			m.resident -= e.size
 			m.stats.Spilled += e.size
+			m.stats.Spills++
+			m.stats.SpilledTotal += e.size
 			m.updateBusy()
 			m.broadcast()
+			s, seq := m.reportLocked()
 			m.mu.Unlock()
 			releaseValue(v)
+			m.report(s, seq)
 			continue
 		}
 		// Wake another I/O goroutine in case there is more to write.
@@ -815,15 +820,18 @@ func (m *Manager) ioLoop() {
 			keys = pieceKeys(e.id, len(pieces))
 		default:
 			e.pieces, e.encSize, e.stored = pieces, enc, true
-			m.stats.Spills++
-			m.stats.SpilledTotal += e.size
 			m.stats.WrittenBytes += enc
 			if e.pins > 0 {
-				e.state = resident // a task took it meanwhile: keep it, and the copy
+				// A task took it meanwhile: keep it, and the copy, which
+				// makes spilling it later free. It is not counted as
+				// spilled: it never left memory.
+				e.state = resident
 			} else {
 				e.state = spilled
 				m.resident -= e.size
 				m.stats.Spilled += e.size
+				m.stats.Spills++
+				m.stats.SpilledTotal += e.size
 				drop, e.value = v, nil
 			}
 		}
@@ -848,7 +856,7 @@ func (m *Manager) write(e *Entry, v any) ([]piece, int64, error) {
 		return nil, 0, err
 	}
 	w := &pieceWriter{store: st, id: e.id, size: m.cfg.PieceSize}
-	err = e.codec.Encode(w, v)
+	err = encode(e.codec, w, v)
 	if err == nil {
 		err = w.flush()
 	}
@@ -942,4 +950,26 @@ func releaseValue(v any) {
 		return
 	}
 	r.Release()
+}
+
+// encode runs c.Encode, turning a panic of the codec (which may be the
+// user's) into an error: it runs on an I/O goroutine, where a panic would
+// end the program.
+func encode(c Codec, w io.Writer, v any) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("spill: the %s codec panicked encoding %T: %v", c.Name(), v, p)
+		}
+	}()
+	return c.Encode(w, v)
+}
+
+// decode runs c.Decode, turning a panic of the codec into an error.
+func decode(c Codec, r io.Reader, size int64, mem memory.Allocator) (v any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			v, err = nil, fmt.Errorf("spill: the %s codec panicked decoding: %v", c.Name(), p)
+		}
+	}()
+	return c.Decode(r, size, mem)
 }

@@ -57,7 +57,8 @@
 // what the task needs would pass the limit (80% for tasks marked
 // graph.Hints.ReadsInput), unless nothing could free memory: a computation
 // always makes progress, and the accounted peak stays within the limit
-// plus one partition. A single value larger than the limit stops the
+// plus one partition (plus one per worker for the first tasks, before any
+// size is known, unless graph.Hints.Bytes gives it). A single value larger than the limit stops the
 // computation with a *spill.TooLargeError naming the operation. Values
 // without a known size are not accounted and never spill. [MemoryObserver]
 // receives the figures; RunSummary.Memory holds the final ones.

@@ -31,7 +31,10 @@
 //
 // A task never waits when nothing could free memory (no task running, no
 // write in flight, nothing spillable): a computation always progresses,
-// and the accounted peak stays within the limit plus one partition. A
+// and the accounted peak stays within the limit plus one partition (the
+// reservations are sized by the estimates given, else by the largest value
+// so far: until the first value is put, each worker's first task may add
+// one partition). A
 // value larger than the limit is a *[TooLargeError]. Values pinned by a
 // running task are never spilled.
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -39,6 +40,7 @@ type BadgerStore struct {
 	live      atomic.Int64 // approximate value bytes stored: Put adds, Delete subtracts
 	keys      atomic.Int64 // estimated number of keys stored (see reclaim)
 	sinceDrop atomic.Int64 // bytes put since the store was last emptied on disk
+	unswept   atomic.Int64 // bytes put since the file modes were last restricted
 }
 
 // Badger settings for a spill store. Each is checked against badger's
@@ -132,7 +134,30 @@ func OpenBadger(dir string) (*BadgerStore, error) {
 		_ = os.RemoveAll(private)
 		return nil, fmt.Errorf("spill: badger store %s: open: %w", private, err)
 	}
-	return &BadgerStore{dir: private, db: db}, nil
+	s := &BadgerStore{dir: private, db: db}
+	s.restrictModes()
+	return s, nil
+}
+
+// sweepEvery is how many bytes are put between two passes of
+// restrictModes: badger opens a new memtable file every MemTableSize and a
+// new value-log file every ValueLogFileSize.
+const sweepEvery = 8 << 20
+
+// restrictModes makes the store's files readable by the owner only.
+// Badger creates its memory-mapped files (value log, memtables) with mode
+// 0666 minus the umask; the private directory is 0700 already, so this is
+// a second fence, applied at Open and after every sweepEvery bytes put.
+func (s *BadgerStore) restrictModes() {
+	ents, err := os.ReadDir(s.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && info.Mode().Perm()&0o077 != 0 {
+			_ = os.Chmod(filepath.Join(s.dir, e.Name()), info.Mode().Perm()&0o700)
+		}
+	}
 }
 
 // checkSpillDir reports whether dir is an existing directory.
@@ -211,6 +236,10 @@ func (s *BadgerStore) Put(key, value []byte) error {
 	})
 	if err != nil {
 		return s.errorf("put key %s (%d bytes): %w", fmtKey(key), len(value), err)
+	}
+	if s.unswept.Add(int64(len(value))) >= sweepEvery {
+		s.unswept.Store(0)
+		s.restrictModes()
 	}
 	if isNew {
 		s.keys.Add(1)

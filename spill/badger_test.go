@@ -283,3 +283,35 @@ func TestBadgerReclaimConcurrent(t *testing.T) {
 		t.Errorf("disk usage after deleting every key: got %d bytes, want at most %d", after, limit)
 	}
 }
+
+// TestBadgerFilesOwnerOnly: the store's files, those badger makes at Open
+// and those it makes while values are put, are readable by the owner only.
+func TestBadgerFilesOwnerOnly(t *testing.T) {
+	st, err := spill.OpenBadger(t.TempDir())
+	if err != nil {
+		t.Fatalf("OpenBadger: got error %v, want nil", err)
+	}
+	defer st.Close()
+	val := make([]byte, 1<<20)
+	for i := range 40 { // past a memtable and the sweep interval
+		if err := st.Put([]byte{'k', byte(i)}, val); err != nil {
+			t.Fatalf("Put: got error %v, want nil", err)
+		}
+	}
+	err = filepath.WalkDir(st.Dir(), func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s: mode %v, want no group or other permissions", p, perm)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("walk %s: %v", st.Dir(), err)
+	}
+}

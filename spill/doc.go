@@ -53,7 +53,8 @@
 // # Stores
 //
 // A [Store] holds the pieces. [OpenBadger] (the default) makes a private
-// directory (mode 0700) inside the spill directory and opens badger there,
+// directory (mode 0700; its files are narrowed to 0600) inside the spill
+// directory and opens badger there,
 // tuned for large values written once and read once; Close removes the
 // directory. Reads copy out of badger's memory-mapped value log into
 // memory the codec allocates (Arrow data from [Config.Allocator]). The

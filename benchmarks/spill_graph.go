@@ -245,20 +245,12 @@ func mapTask(ctx context.Context, deps []any) (any, error) {
 	return out, nil
 }
 
-func mixTask(ctx context.Context, deps []any) (any, error) {
-	x, err := partitions(ctx, deps, 2)
-	if err != nil {
-		return nil, err
-	}
-	a, b := x[0], x[1][:len(x[0])]
-	out := make([]float64, len(a))
-	for j := range out {
-		out[j] = mixValue(a[j], b[j])
-	}
-	return out, nil
-}
+func mixTask(ctx context.Context, deps []any) (any, error) { return combineTask(ctx, deps, mixValue) }
 
-func addTask(ctx context.Context, deps []any) (any, error) {
+func addTask(ctx context.Context, deps []any) (any, error) { return combineTask(ctx, deps, addValue) }
+
+// combineTask combines two partitions element by element with f.
+func combineTask(ctx context.Context, deps []any, f func(a, b float64) float64) (any, error) {
 	x, err := partitions(ctx, deps, 2)
 	if err != nil {
 		return nil, err
@@ -266,7 +258,7 @@ func addTask(ctx context.Context, deps []any) (any, error) {
 	a, b := x[0], x[1][:len(x[0])]
 	out := make([]float64, len(a))
 	for j := range out {
-		out[j] = addValue(a[j], b[j])
+		out[j] = f(a[j], b[j])
 	}
 	return out, nil
 }

@@ -65,15 +65,12 @@ type MemoryEvent struct {
 // the error of every computation.
 func (c *config) resolveMemory(getenv func(string) string) {
 	if !c.limitSet {
-		limit, set, err := spill.LimitFromEnv(getenv)
-		switch {
-		case err != nil:
+		// The variable's limit when set, else the default limit.
+		limit, _, err := spill.LimitFromEnv(getenv)
+		if err != nil {
 			c.memErr = err
-		case set:
-			c.spill.Limit = limit
-		default:
-			c.spill.Limit = spill.DefaultLimit()
 		}
+		c.spill.Limit = limit
 		c.limitSet = true
 	}
 	if c.spill.Dir == "" {

@@ -218,21 +218,10 @@ func TestSpillIntermediatesTenTimesTheLimit(t *testing.T) {
 					t.Fatalf("memory events: got 0, want some")
 				}
 				if d := st.dir(); d != "" {
-					assertEmptyDir(t, d)
+					spilltest.AssertEmptyDir(t, d)
 				}
 			})
 		}
-	}
-}
-
-func assertEmptyDir(t *testing.T, dir string) {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatalf("ReadDir(%s): %v", dir, err)
-	}
-	if len(ents) != 0 {
-		t.Fatalf("spill directory %s after the run: got %d entries (%s...), want none", dir, len(ents), ents[0].Name())
 	}
 }
 
@@ -328,7 +317,7 @@ func TestSpillArrowRecords(t *testing.T) {
 						t.Fatalf("spills %d, read-backs %d: want both > 0", ms.Spills, ms.ReadBacks)
 					}
 					if d := st.dir(); d != "" {
-						assertEmptyDir(t, d)
+						spilltest.AssertEmptyDir(t, d)
 					}
 				})
 			}
@@ -460,7 +449,7 @@ func TestSpillDirMissing(t *testing.T) {
 	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), dir) {
 		t.Fatalf("error: got %v, want one naming %s that wraps fs.ErrNotExist", err, dir)
 	}
-	assertEmptyDir(t, parent)
+	spilltest.AssertEmptyDir(t, parent)
 }
 
 // TestMemoryLimitFromEnvironment: DUSK_MEMORY_LIMIT sets the limit, and a
@@ -478,7 +467,7 @@ func TestMemoryLimitFromEnvironment(t *testing.T) {
 	if rec.summary.Memory.Spills == 0 {
 		t.Fatalf("spills: got 0, want some under a 48 KiB limit")
 	}
-	assertEmptyDir(t, os.Getenv(spill.EnvSpillDir))
+	spilltest.AssertEmptyDir(t, os.Getenv(spill.EnvSpillDir))
 
 	t.Setenv(spill.EnvMemoryLimit, "4XB")
 	err := runFaulty(t)
@@ -511,7 +500,7 @@ func TestSpillDirIsPrivate(t *testing.T) {
 	if mode.Perm() != 0o700 {
 		t.Fatalf("spill directory mode: got %v, want 0700", mode.Perm())
 	}
-	assertEmptyDir(t, parent)
+	spilltest.AssertEmptyDir(t, parent)
 }
 
 // dirProbe looks at the spill directory each time memory figures change.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"sync"
 	"testing"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
+	"github.com/dusk-go/dusk/internal/spilltest"
 	"github.com/dusk-go/dusk/spill"
 )
 
@@ -387,17 +387,5 @@ func runSim(t *testing.T, mode simMode, seed uint64) {
 	if err := m.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	assertEmptyDir(t, dir)
-}
-
-// assertEmptyDir fails the test if dir holds anything.
-func assertEmptyDir(t *testing.T, dir string) {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatalf("ReadDir(%s): %v", dir, err)
-	}
-	if len(ents) != 0 {
-		t.Errorf("directory %s after Close: got %d entries (%s...), want none", dir, len(ents), ents[0].Name())
-	}
+	spilltest.AssertEmptyDir(t, dir)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
+	"github.com/dusk-go/dusk/internal/spilltest"
 	"github.com/dusk-go/dusk/spill"
 )
 
@@ -520,7 +521,7 @@ func TestClose(t *testing.T) {
 			if mem != nil && mem.Len() != 0 {
 				t.Errorf("store after Close: %d keys, want 0", mem.Len())
 			}
-			assertEmptyDir(t, dir)
+			spilltest.AssertEmptyDir(t, dir)
 		})
 	}
 }

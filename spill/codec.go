@@ -208,20 +208,27 @@ func builtinCodec(v any, records RecordCodec) Codec {
 	return nil
 }
 
-// codecFor finds v's codec: its own, a built-in one, or one of extra.
-func codecFor(v any, records RecordCodec, extra []Codec) Codec {
+// codecFor finds v's codec: its own, a built-in one, or one of extra. The
+// value's SpillCodec and the codecs' Accepts are the user's code, run on
+// the worker that hands the value over: a panic in them is an error.
+func codecFor(v any, records RecordCodec, extra []Codec) (c Codec, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			c, err = nil, fmt.Errorf("spill: finding the codec of a %T panicked: %v", v, p)
+		}
+	}()
 	if s, ok := v.(Spillable); ok {
 		if c := s.SpillCodec(); c != nil {
-			return c
+			return c, nil
 		}
 	}
 	if c := builtinCodec(v, records); c != nil {
-		return c
+		return c, nil
 	}
 	for _, c := range extra {
 		if c.Accepts(v) {
-			return c
+			return c, nil
 		}
 	}
-	return nil
+	return nil, nil
 }

@@ -218,6 +218,11 @@ func NewManager(cfg Config) (*Manager, error) {
 	if cfg.PieceSize < 0 || cfg.PieceSize > MaxPieceSize {
 		return nil, fmt.Errorf("spill: piece size %d: want 1 to %d bytes", cfg.PieceSize, MaxPieceSize)
 	}
+	for i, c := range cfg.Codecs {
+		if c == nil {
+			return nil, fmt.Errorf("spill: Config.Codecs[%d] is nil", i)
+		}
+	}
 	if cfg.IOWorkers <= 0 {
 		cfg.IOWorkers = DefaultIOWorkers
 	}
@@ -278,7 +283,11 @@ func (m *Manager) Put(label fmt.Stringer, v any, size int64) (*Entry, error) {
 		releaseValue(v)
 		return nil, &TooLargeError{Label: label.String(), Size: size, Limit: m.limit}
 	}
-	codec := codecFor(v, m.records, m.cfg.Codecs)
+	codec, err := codecFor(v, m.records, m.cfg.Codecs)
+	if err != nil {
+		releaseValue(v)
+		return nil, fmt.Errorf("%w (result of %s)", err, label)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.err != nil || m.closed {

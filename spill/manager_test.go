@@ -189,6 +189,7 @@ func TestNewManagerConfig(t *testing.T) {
 		{"pause alone below default spill", spill.Config{Limit: 1000, PauseAt: 0.5}, nil},
 		{"piece too large", spill.Config{Limit: 1000, PieceSize: spill.MaxPieceSize + 1}, errAny},
 		{"negative piece", spill.Config{Limit: 1000, PieceSize: -1}, errAny},
+		{"nil codec", spill.Config{Limit: 1000, Codecs: []spill.Codec{nil}}, errAny},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -584,3 +585,33 @@ func TestCloseDuringWrite(t *testing.T) {
 		t.Errorf("after Close: resident %d, spilled %d, want 0, 0", s.Resident, s.Spilled)
 	}
 }
+
+// panickyCodec panics in Accepts, as a faulty user codec may.
+type panickyCodec struct{ labelsCodec }
+
+func (panickyCodec) Accepts(any) bool { panic("accepts broke") }
+
+// TestPutCodecPanics: a user codec that panics while the manager looks for
+// a value's codec gives an error from Put naming the value, and the value
+// is released, instead of a crash of the worker.
+func TestPutCodecPanics(t *testing.T) {
+	m, err := spill.NewManager(spill.Config{Limit: 1 << 20, Codecs: []spill.Codec{panickyCodec{}},
+		Store: func() (spill.Store, error) { return spill.NewMemStore(), nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	var released atomic.Int32
+	v := &releaseCounter{n: &released}
+	_, err = m.Put(label("odd"), v, 100)
+	if err == nil || !strings.Contains(err.Error(), "accepts broke") || !strings.Contains(err.Error(), "odd") {
+		t.Fatalf("Put: got error %v, want one naming the panic and the value", err)
+	}
+	if got := released.Load(); got != 1 {
+		t.Fatalf("releases of the value: got %d, want 1", got)
+	}
+}
+
+type releaseCounter struct{ n *atomic.Int32 }
+
+func (r *releaseCounter) Release() { r.n.Add(1) }

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/apache/arrow/go/v15/arrow/memory"
+
 	"github.com/dusk-go/dusk/graph"
 	"github.com/dusk-go/dusk/spill"
 )
@@ -65,6 +67,7 @@ type config struct {
 	spill    spill.Config  // memory limit and spill settings
 	limitSet bool          // spill.Limit was set by an option or the environment
 	memErr   error         // a malformed DUSK_MEMORY_LIMIT
+	alloc    memory.Allocator
 }
 
 // Workers sets the number of workers: tasks that run at once. n <= 0 means
@@ -99,11 +102,26 @@ func Op(name string) Option {
 	return optionFunc(func(c *config) { c.op = name })
 }
 
+// Allocator sets the allocator of the Arrow data that computations make:
+// the buffers that frame and array tasks allocate and the values read back
+// from the spill store (unless WithSpill's Config names another). nil means
+// memory.DefaultAllocator. Tests pass a memory.CheckedAllocator to check
+// that every buffer is released.
+func Allocator(mem memory.Allocator) Option {
+	return optionFunc(func(c *config) { c.alloc = mem })
+}
+
 // resolve fills the defaults of unset settings. The window stays unset in
 // a Scheduler's own settings so that it follows a helper's Workers option.
 func (c *config) resolve() {
 	if c.workers <= 0 {
 		c.workers = runtime.GOMAXPROCS(0)
+	}
+	if c.alloc == nil {
+		c.alloc = memory.DefaultAllocator
+	}
+	if c.spill.Allocator == nil {
+		c.spill.Allocator = c.alloc
 	}
 	c.resolveMemory(os.Getenv)
 }
@@ -151,6 +169,10 @@ func Default() *Scheduler { return defaultScheduler() }
 func (s *Scheduler) apply(c *config) {
 	*c = s.cfg
 }
+
+// Allocator returns the allocator that computations run by s use for Arrow
+// data (see the Allocator option).
+func (s *Scheduler) Allocator() memory.Allocator { return s.cfg.alloc }
 
 // Workers returns the number of workers of s.
 func (s *Scheduler) Workers() int { return s.cfg.workers }

@@ -1,5 +1,59 @@
-// Package frame will hold dusk's lazy data frames: Arrow record batches as
-// partitions, a logical plan with an optimizer, lowered to task graphs.
+// Package frame holds dusk's lazy data frames: Arrow record batches as
+// partitions, a logical plan with an optimizer, lowered to a task graph that
+// the scheduler runs on all cores under its memory limit.
 //
-// It is not built yet.
+//	df := frame.ReadCSV(ctx, "data/trips-*.csv")  // reads a sample for the schema
+//	out := df.Filter(frame.Col("fare").Gt(frame.Lit(10.0))).
+//		WithColumns(frame.Col("fare").Mul(frame.Col("tip_rate")).As("tip")).
+//		Select("vendor", "tip")
+//	tbl, err := out.Compute(ctx)                   // or out.Stream(ctx), out.WriteParquet(ctx, dir, ...)
+//	fmt.Print(out.Explain())
+//
+// # Plans
+//
+// A Frame holds a logical plan: immutable nodes (Scan, Memory, Filter,
+// Project, Limit, Concat) of a sealed interface, each with a String for
+// EXPLAIN. Select, SelectExprs, WithColumns, Rename and Drop all build a
+// Project. Expressions (Expr) are checked against the input's schema when an
+// operation is built, so an unknown column or a type error ("a" + 1) is
+// found then, kept in the Frame, and returned by Err, Compute, Stream and
+// the Write methods: chains stay fluent, and the first error is reported.
+//
+// # The optimizer
+//
+// Before a frame runs, its plan passes through four rewrites, one file each:
+// constant folding (opt_fold.go), predicate pushdown through projections and
+// unions and into scans (opt_predicate.go; Parquet uses the predicates to
+// skip row groups by their statistics), projection pushdown so that scans
+// read only the columns the plan uses (opt_projection.go), and fusion of
+// every chain of per-partition steps into a stage (opt_fuse.go). Lowering
+// makes one task per partition of each stage, which reads its partition and
+// runs the stage's filters and projections on the record in one go; a Head
+// adds one task that gathers the first rows. The graph passes (cull, fuse,
+// order) then run as for any graph.
+//
+// # Evaluation
+//
+// Expressions are compiled once per stage and evaluated on each partition's
+// record by the kernels of internal/kernels: our own loops over Arrow
+// buffers, with SQL null semantics. Literals stay scalars (broadcast only
+// when a column must hold them); columns a projection passes through are
+// shared, not copied.
+//
+// # Ownership
+//
+// Compute returns a table the caller owns and must Release. Stream yields
+// records the loop body owns and must Release. FromRecords and FromTable
+// borrow their data: keep it alive (unreleased) while the frame may be
+// computed; computing never modifies it, and the results may share its
+// buffers (a column passed through unchanged), holding their own references.
+//
+// # Errors
+//
+// Errors found while the plan is built name the operation and the
+// expression ("frame: filter((fare > "a")): (fare > "a"): cannot compare
+// column "fare" float64 with literal "a" string"); ErrColumn and ErrType
+// match them with errors.Is. Errors while computing name the task, the
+// operation and the partition (a file and its byte range or row groups);
+// reader errors add the line and column.
 package frame

@@ -1,0 +1,88 @@
+package frame
+
+import "slices"
+
+// pushProjections reads only the columns the plan uses: walking down from
+// the root, each node learns which of its columns are needed above it;
+// projections drop the outputs nobody needs, scans read only the needed
+// columns (Parquet then decodes only those; CSV skips the others' text),
+// and in-memory sources select them. The root keeps all its columns.
+func pushProjections(n node) (node, error) {
+	return prune(n, nil), nil
+}
+
+// prune returns n reading only what it needs to produce the columns in
+// need (every column when need is nil). The result may produce more
+// columns than need, never fewer.
+func prune(n node, need []string) node {
+	switch x := n.(type) {
+	case *projectNode:
+		exprs, names := x.exprs, x.names
+		if need != nil {
+			exprs, names = nil, nil
+			for i, name := range x.names {
+				if slices.Contains(need, name) {
+					exprs = append(exprs, x.exprs[i])
+					names = append(names, name)
+				}
+			}
+		}
+		var req []string
+		for _, e := range exprs {
+			req = union(req, columnsOf(e))
+		}
+		return newProject(prune(x.input, req), exprs, names)
+	case *filterNode:
+		req := need
+		if req != nil {
+			req = union(slices.Clone(need), columnsOf(x.pred))
+		}
+		in := prune(x.input, req)
+		if in == x.input {
+			return x
+		}
+		return &filterNode{input: in, pred: x.pred}
+	case *limitNode:
+		in := prune(x.input, need)
+		if in == x.input {
+			return x
+		}
+		return &limitNode{input: in, n: x.n}
+	case *concatNode:
+		ins := make([]node, len(x.ins))
+		for i, in := range x.ins {
+			ins[i] = prune(in, need)
+		}
+		return &concatNode{ins: ins}
+	case *scanNode:
+		if need == nil {
+			return x
+		}
+		return x.withColumns(keepOne(need, x.ds.Schema().Field(0).Name))
+	case *memoryNode:
+		if need == nil {
+			return x
+		}
+		return x.withColumns(keepOne(need, x.out.Field(0).Name))
+	}
+	return n
+}
+
+// keepOne returns need, or first when need is empty: a source always reads
+// one column so that its records still count their rows.
+func keepOne(need []string, first string) []string {
+	if len(need) == 0 {
+		return []string{first}
+	}
+	return need
+}
+
+// union appends to a the names of b it lacks.
+func union(a, b []string) []string {
+	for _, s := range b {
+		if !slices.Contains(a, s) {
+			a = append(a, s)
+		}
+	}
+	return a
+}

@@ -119,7 +119,24 @@ func bind(n exprNode, schema *arrow.Schema) (exprNode, error) {
 }
 
 func typeErr(n exprNode, format string, args ...any) error {
+	for i, a := range args {
+		if t, ok := a.(arrow.DataType); ok {
+			args[i] = typeName(t)
+		}
+	}
 	return fmt.Errorf("%s: %s: %w", n, fmt.Sprintf(format, args...), ErrType)
+}
+
+// typeName names a type as users write it: Arrow calls its string type
+// "utf8".
+func typeName(t arrow.DataType) string {
+	switch t.ID() {
+	case arrow.STRING:
+		return "string"
+	case arrow.LARGE_STRING:
+		return "large_string"
+	}
+	return t.String()
 }
 
 // describe names an operand in a type error: `column "fare"`, `literal "a"`

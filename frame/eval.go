@@ -85,7 +85,7 @@ func compile(e exprNode, s *arrow.Schema) (evalFn, error) {
 		for _, o := range ops {
 			allScalar = allScalar && o.IsScalar()
 		}
-		if allScalar && n != 1 {
+		if allScalar {
 			return scalarResult(mem, apply, ops, e.dataType(), text)
 		}
 		out, err := apply(mem, ops, n)
@@ -136,15 +136,15 @@ func kernelOf(e exprNode) (kernelFn, error) {
 		case x.op.comparison():
 			op := cmpKernels[x.op]
 			return func(mem memory.Allocator, o []kernels.Operand, n int) (arrow.Array, error) {
-				return kernels.Compare(mem, op, o[0], o[1], n)
+				return nonNil(kernels.Compare(mem, op, o[0], o[1], n))
 			}, nil
 		case x.op == opAnd:
 			return func(mem memory.Allocator, o []kernels.Operand, n int) (arrow.Array, error) {
-				return kernels.And(mem, o[0], o[1], n)
+				return nonNil(kernels.And(mem, o[0], o[1], n))
 			}, nil
 		case x.op == opOr:
 			return func(mem memory.Allocator, o []kernels.Operand, n int) (arrow.Array, error) {
-				return kernels.Or(mem, o[0], o[1], n)
+				return nonNil(kernels.Or(mem, o[0], o[1], n))
 			}, nil
 		case x.op == opConcat:
 			return func(mem memory.Allocator, o []kernels.Operand, n int) (arrow.Array, error) {
@@ -174,11 +174,11 @@ func kernelOf(e exprNode) (kernelFn, error) {
 		return func(mem memory.Allocator, o []kernels.Operand, n int) (arrow.Array, error) {
 			switch op {
 			case matchContains:
-				return kernels.Contains(mem, o[0], pat, n)
+				return nonNil(kernels.Contains(mem, o[0], pat, n))
 			case matchStarts:
-				return kernels.StartsWith(mem, o[0], pat, n)
+				return nonNil(kernels.StartsWith(mem, o[0], pat, n))
 			}
-			return kernels.EndsWith(mem, o[0], pat, n)
+			return nonNil(kernels.EndsWith(mem, o[0], pat, n))
 		}, nil
 	case *substrExpr:
 		start, length := x.start, x.length
@@ -190,43 +190,53 @@ func kernelOf(e exprNode) (kernelFn, error) {
 }
 
 func unaryKernel(op unOp) (kernelFn, error) {
-	type k1 = func(memory.Allocator, kernels.Operand, int) (arrow.Array, error)
-	var f k1
+	var f func(memory.Allocator, kernels.Operand, int) (arrow.Array, error)
 	switch op {
 	case opNot:
-		f = kernels.Not
+		f = arrayOf(kernels.Not)
 	case opIsNull:
-		f = kernels.IsNull
+		f = arrayOf(kernels.IsNull)
 	case opIsNotNull:
-		f = kernels.IsNotNull
+		f = arrayOf(kernels.IsNotNull)
 	case opLower:
 		f = kernels.Lower
 	case opUpper:
 		f = kernels.Upper
 	case opLength:
-		f = kernels.Length
-	case opYear:
-		f = kernels.Year
-	case opMonth:
-		f = kernels.Month
-	case opDay:
-		f = kernels.Day
-	case opHour:
-		f = kernels.Hour
-	case opMinute:
-		f = kernels.Minute
-	case opSecond:
-		f = kernels.Second
-	case opWeekday:
-		f = kernels.Weekday
-	case opDayOfYear:
-		f = kernels.DayOfYear
+		f = arrayOf(kernels.Length)
 	default:
-		return nil, fmt.Errorf("frame: internal error: no kernel for %s", op)
+		part, ok := timeParts[op]
+		if !ok {
+			return nil, fmt.Errorf("frame: internal error: no kernel for %s", op)
+		}
+		f = func(mem memory.Allocator, a kernels.Operand, n int) (arrow.Array, error) {
+			return nonNil(kernels.Extract(mem, part, a, n))
+		}
 	}
 	return func(mem memory.Allocator, o []kernels.Operand, n int) (arrow.Array, error) {
 		return f(mem, o[0], n)
 	}, nil
+}
+
+var timeParts = map[unOp]kernels.TimePart{
+	opYear: kernels.Year, opMonth: kernels.Month, opDay: kernels.Day, opHour: kernels.Hour,
+	opMinute: kernels.Minute, opSecond: kernels.Second, opWeekday: kernels.Weekday, opDayOfYear: kernels.DayOfYear,
+}
+
+// arrayOf adapts a kernel that returns a concrete array type.
+func arrayOf[A arrow.Array](k func(memory.Allocator, kernels.Operand, int) (A, error)) func(memory.Allocator, kernels.Operand, int) (arrow.Array, error) {
+	return func(mem memory.Allocator, a kernels.Operand, n int) (arrow.Array, error) {
+		return nonNil(k(mem, a, n))
+	}
+}
+
+// nonNil turns a kernel's typed result into an arrow.Array, never a non-nil
+// interface holding a nil pointer.
+func nonNil[A arrow.Array](a A, err error) (arrow.Array, error) {
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // materialize returns an operand as an array of n rows: its own array

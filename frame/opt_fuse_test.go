@@ -10,7 +10,10 @@ func TestFuseStages(t *testing.T) {
 		want string
 	}{
 		{"a chain is one stage", df.Filter(Col("b")).WithColumns(Col("i").Add(Lit(1)).As("x")).Select("x"), `
-Stage filter b -> project i, j, f, g, s, b, d, ts, (i + 1) AS x -> project x
+Stage filter b -> project (i + 1) AS x
+  Scan fake "mem"`},
+		{"a projection computed twice is not merged", df.WithColumns(Col("i").Add(Lit(1)).As("x")).SelectExprs(Col("x").Mul(Col("x")).As("y")), `
+Stage project i, j, f, g, s, b, d, ts, (i + 1) AS x -> project (x * x) AS y
   Scan fake "mem"`},
 		{"a scan alone", df, `
 Stage (read only)

@@ -27,7 +27,7 @@ func prune(n node, need []string) node {
 				}
 			}
 		}
-		var req []string
+		req := []string{} // not nil: nil means every column
 		for _, e := range exprs {
 			req = union(req, columnsOf(e))
 		}

@@ -10,8 +10,8 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/dusk-go/dusk/graph"
-	dio "github.com/dusk-go/dusk/io"
 	"github.com/dusk-go/dusk/internal/kernels"
+	dio "github.com/dusk-go/dusk/io"
 )
 
 // compiledStep is a step of a stage, ready to run on batches.

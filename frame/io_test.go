@@ -78,7 +78,6 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	}
 }
 
-
 // csvColumns are the columns of testSchema that CSV keeps exactly (float32
 // is read back as float64, and CSV does not tell an empty string from a
 // null the way the other formats do).

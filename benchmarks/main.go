@@ -20,6 +20,12 @@
 //	-cpuprofile f  write a CPU profile of the cases to f (go tool pprof f)
 //	-spill-dir d the directory the spill suite writes in (default
 //	             $DUSK_SPILL_DIR, else the system's temporary directory)
+//	-data-dir d  where the io and frame suites keep their generated data
+//	             sets between runs (default $DUSK_BENCH_DATA, else
+//	             <tmp>/dusk-bench)
+//	-peers       also run the peer engines on the same files: DuckDB and
+//	             Polars through their Node.js packages (benchmarks/peers;
+//	             npm installs them on first use), and report ratios
 //
 // Table mode prints the machine, then one aligned line per metric as each
 // case finishes, with the target the project's spec sets where it sets one.
@@ -69,6 +75,11 @@ type options struct {
 	// spillDir is where the spill suite writes; "" means the default
 	// (see spillDirOf).
 	spillDir string
+	// dataDir is where the io and frame suites keep their generated data
+	// sets between runs; "" means the default (see dataDirOf).
+	dataDir string
+	// peers runs the peer engines (DuckDB, Polars) on the same data.
+	peers bool
 }
 
 // run parses args (suite names and flags, in any order), runs the suites and
@@ -83,6 +94,8 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	list := fs.Bool("list", false, "list the suites and their cases")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the cases to `file`")
 	spillDir := fs.String("spill-dir", "", "the `directory` the spill suite writes in (default $DUSK_SPILL_DIR, else the temporary directory)")
+	dataDir := fs.String("data-dir", "", "the `directory` the io and frame suites keep generated data in (default $DUSK_BENCH_DATA, else <tmp>/dusk-bench)")
+	peers := fs.Bool("peers", false, "also run the peer engines (DuckDB and Polars through Node.js; installed with npm on first use)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: go run ./benchmarks [flags] suite... (suites: %s, all)\n", suiteNames())
 		fs.PrintDefaults()
@@ -106,7 +119,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	if *workers < 0 {
 		return fmt.Errorf("%w: -workers %d: want a positive number, or 0 for GOMAXPROCS", errUsage, *workers)
 	}
-	opts := options{json: *jsonOut, quick: *quick, workers: *workers, spillDir: *spillDir}
+	opts := options{json: *jsonOut, quick: *quick, workers: *workers, spillDir: *spillDir, dataDir: *dataDir, peers: *peers}
 	if *caseRe != "" {
 		re, err := regexp.Compile(*caseRe)
 		if err != nil {

@@ -37,6 +37,8 @@ func allSuites() []suite {
 	return []suite{
 		schedulerSuite(),
 		spillSuite(),
+		ioSuite(),
+		frameSuite(),
 	}
 }
 

@@ -133,6 +133,23 @@ func TestSpillSuiteQuickJSON(t *testing.T) {
 	}
 }
 
+// TestIOAndFrameSuitesQuickJSON runs the io and frame suites at CI sizes
+// (a generated 1e5-row CSV): the cases fail by themselves when a row count
+// or a column type is wrong. It asserts no timing.
+func TestIOAndFrameSuitesQuickJSON(t *testing.T) {
+	dir := t.TempDir()
+	seen := runJSON(t, "io", "io", "-json", "-quick", "-workers", "2", "-data-dir", dir)
+	checkMetrics(t, seen, map[string][]string{
+		"csv-read":       {"seconds", "mb_per_s"},
+		"csv-to-parquet": {"write_seconds", "read_seconds"},
+	})
+	seen = runJSON(t, "frame", "frame", "-json", "-quick", "-workers", "2", "-data-dir", dir)
+	checkMetrics(t, seen, map[string][]string{"filter-project": {"seconds", "rows"}})
+	if got := seen["filter-project"]["rows"]; got < 40000 || got > 60000 {
+		t.Errorf("filter-project kept %v of 1e5 rows, want about half (v3 is uniform on 0..100)", got)
+	}
+}
+
 // TestTable checks the readable output of one quick case.
 func TestTable(t *testing.T) {
 	var out bytes.Buffer

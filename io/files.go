@@ -1,6 +1,7 @@
 package io
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -8,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // ErrNoFiles is returned when a path, glob or directory names no input file.
@@ -163,4 +166,38 @@ func (a *atomicFile) abort() error {
 		return fmt.Errorf("io: removing the temporary file of %s: %w", a.target, err)
 	}
 	return nil
+}
+
+// openParallelism bounds the files a dataset opens at once (reading
+// footers and schemas).
+const openParallelism = 16
+
+// openEach opens every path with open, several at a time, and returns the
+// results in path order. With several failures the error is the first in
+// path order; ctx cancels the opening.
+func openEach[T any](ctx context.Context, paths []string, open func(string) (T, error)) ([]T, error) {
+	out := make([]T, len(paths))
+	errs := make([]error, len(paths))
+	var g errgroup.Group
+	g.SetLimit(openParallelism)
+	for i, path := range paths {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				errs[i] = err
+				return nil
+			}
+			out[i], errs[i] = open(path)
+			return nil
+		})
+	}
+	g.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

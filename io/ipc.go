@@ -12,7 +12,6 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
-	"golang.org/x/sync/errgroup"
 )
 
 // ipcPartitionBytes is the partition size when IPCOptions.PartitionBytes
@@ -74,28 +73,9 @@ func OpenIPC(ctx context.Context, paths []string, opts IPCOptions) (*IPCDataset,
 	if err != nil {
 		return nil, err
 	}
-	files := make([]*ipcFile, len(resolved))
-	errs := make([]error, len(resolved))
-	var g errgroup.Group
-	g.SetLimit(parquetOpenParallelism)
-	for i, path := range resolved {
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				errs[i] = err
-				return nil
-			}
-			files[i], errs[i] = openIPCFile(path)
-			return nil
-		})
-	}
-	g.Wait()
-	if err := ctx.Err(); err != nil {
+	files, err := openEach(ctx, resolved, openIPCFile)
+	if err != nil {
 		return nil, err
-	}
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
 	}
 	sc := files[0].schema
 	for _, f := range files[1:] {

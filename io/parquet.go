@@ -13,15 +13,11 @@ import (
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/metadata"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
-	"golang.org/x/sync/errgroup"
 )
 
 // parquetPartitionBytes is the partition size when
 // ParquetOptions.PartitionBytes is 0: 64 MiB.
 const parquetPartitionBytes = 64 << 20
-
-// parquetOpenParallelism bounds the footers OpenParquet reads at once.
-const parquetOpenParallelism = 16
 
 // ParquetOptions configure OpenParquet. The zero value is ready to use.
 type ParquetOptions struct {
@@ -91,28 +87,9 @@ func OpenParquet(ctx context.Context, paths []string, opts ParquetOptions) (*Par
 	if err != nil {
 		return nil, err
 	}
-	files := make([]*parquetFile, len(resolved))
-	errs := make([]error, len(resolved))
-	var g errgroup.Group
-	g.SetLimit(parquetOpenParallelism)
-	for i, path := range resolved {
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				errs[i] = err
-				return nil
-			}
-			files[i], errs[i] = openParquetFile(path)
-			return nil
-		})
-	}
-	g.Wait()
-	if err := ctx.Err(); err != nil {
+	files, err := openEach(ctx, resolved, openParquetFile)
+	if err != nil {
 		return nil, err
-	}
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
 	}
 	sc := files[0].schema
 	for _, f := range files[1:] {

@@ -160,6 +160,11 @@ func (d *CSVDataset) readBlock(ctx context.Context, ps *csvParser, f *csvFile, i
 	parity := !cfg.hasEscape && !cfg.hasComment
 	counting := parity && cfg.quoting
 
+	// scratch is for reading other blocks: to count their quotes, to scan
+	// their rows, to count lines for an error.
+	scratch := d.getBuf(csvChunk)
+	defer func() { d.putBuf(scratch) }()
+
 	// buf holds the file's bytes [bufOff, bufOff+k).
 	var bufOff int64
 	if parity {
@@ -168,7 +173,7 @@ func (d *CSVDataset) readBlock(ctx context.Context, ps *csvParser, f *csvFile, i
 			bufOff = gs - 1 // to see whether a newline ends the block before
 		}
 	} else {
-		if bufOff, err = f.chainStart(ctx, fh, cfg, i); err != nil {
+		if bufOff, err = f.chainStart(ctx, fh, scratch, cfg, i); err != nil {
 			return err
 		}
 		if bufOff >= ge {
@@ -213,7 +218,7 @@ func (d *CSVDataset) readBlock(ctx context.Context, ps *csvParser, f *csvFile, i
 		// quotes before it.
 		var par int64
 		if counting {
-			if par, err = f.quotesBefore(ctx, fh, cfg.quote, i); err != nil {
+			if par, err = f.quotesBefore(ctx, fh, scratch, cfg.quote, i); err != nil {
 				return err
 			}
 		}
@@ -256,7 +261,7 @@ func (d *CSVDataset) readBlock(ctx context.Context, ps *csvParser, f *csvFile, i
 		case csvCanceled:
 			return ctx.Err()
 		case csvBad:
-			return d.rowError(ctx, fh, f, ps, bufOff, buf[:k], 0)
+			return d.rowError(ctx, fh, scratch, f, ps, bufOff, buf[:k], 0)
 		}
 		// The row at next goes on after the buffer.
 		if next == 0 {
@@ -311,7 +316,7 @@ func (d *CSVDataset) readGzip(ctx context.Context, ps *csvParser, f *csvFile) er
 		case csvCanceled:
 			return ctx.Err()
 		case csvBad:
-			return d.rowError(ctx, nil, f, ps, 0, buf[:k], lines)
+			return d.rowError(ctx, nil, nil, f, ps, 0, buf[:k], lines)
 		}
 		if next == 0 {
 			nb := make([]byte, 2*len(buf))
@@ -326,12 +331,12 @@ func (d *CSVDataset) readGzip(ctx context.Context, ps *csvParser, f *csvFile) er
 }
 
 // rowError turns ps.bad into a *CSVError. buf holds the file from off; the
-// line is counted from the file's start (r, for an uncompressed file), or
-// from lines, the newlines before buf.
-func (d *CSVDataset) rowError(ctx context.Context, r io.ReaderAt, f *csvFile, ps *csvParser, off int64, buf []byte, lines int64) error {
+// line is counted from the file's start (r, for an uncompressed file, read
+// through scratch), or from lines, the newlines before buf.
+func (d *CSVDataset) rowError(ctx context.Context, r io.ReaderAt, scratch []byte, f *csvFile, ps *csvParser, off int64, buf []byte, lines int64) error {
 	bad := ps.bad
 	if r != nil && off > 0 {
-		err := csvChunks(ctx, r, f.path, 0, off, func(b []byte) bool {
+		err := csvChunks(ctx, r, f.path, scratch, 0, off, func(b []byte) bool {
 			lines += int64(bytes.Count(b, []byte{'\n'}))
 			return true
 		})

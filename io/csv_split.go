@@ -153,9 +153,9 @@ func csvReadFull(r io.ReaderAt, path string, buf []byte, off int64) error {
 	return fmt.Errorf("io: reading %s: %w", path, err)
 }
 
-// csvChunks calls fn on the bytes of [from, to) of r, in chunks.
-func csvChunks(ctx context.Context, r io.ReaderAt, path string, from, to int64, fn func([]byte) bool) error {
-	buf := make([]byte, min(to-from, 4<<20))
+// csvChunks calls fn on the bytes of [from, to) of r, read in chunks of
+// len(buf) bytes into buf, until fn returns false.
+func csvChunks(ctx context.Context, r io.ReaderAt, path string, buf []byte, from, to int64, fn func([]byte) bool) error {
 	for off := from; off < to; {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -175,7 +175,7 @@ func csvChunks(ctx context.Context, r io.ReaderAt, path string, from, to int64, 
 // quotesBefore returns the number of quote bytes in the grid blocks before
 // block i. It starts from the nearest block before i whose prefix is
 // known, so that reading the partitions in order is linear.
-func (f *csvFile) quotesBefore(ctx context.Context, r io.ReaderAt, quote byte, i int) (int64, error) {
+func (f *csvFile) quotesBefore(ctx context.Context, r io.ReaderAt, buf []byte, quote byte, i int) (int64, error) {
 	f.mu.Lock()
 	j := i
 	for j > 0 && f.prefix[j] < 0 {
@@ -186,7 +186,7 @@ func (f *csvFile) quotesBefore(ctx context.Context, r io.ReaderAt, quote byte, i
 	for ; j < i; j++ {
 		n, err := f.quotes.get(ctx, j, func() (int64, error) {
 			var n int64
-			err := csvChunks(ctx, r, f.path, f.gridStart(j), f.gridEnd(j), func(b []byte) bool {
+			err := csvChunks(ctx, r, f.path, buf, f.gridStart(j), f.gridEnd(j), func(b []byte) bool {
 				n += int64(bytes.Count(b, []byte{quote}))
 				return true
 			})
@@ -205,12 +205,12 @@ func (f *csvFile) quotesBefore(ctx context.Context, r io.ReaderAt, quote byte, i
 
 // chainStart returns the first row start at or after the start of block i,
 // scanning rows (chain mode).
-func (f *csvFile) chainStart(ctx context.Context, r io.ReaderAt, cfg *csvConfig, i int) (int64, error) {
+func (f *csvFile) chainStart(ctx context.Context, r io.ReaderAt, buf []byte, cfg *csvConfig, i int) (int64, error) {
 	prev := f.dataStart
 	for j := 1; j <= i; j++ {
 		from := prev
 		v, err := f.bounds.get(ctx, j, func() (int64, error) {
-			return cfg.scanRowStart(ctx, r, f.path, from, f.gridStart(j), f.size)
+			return cfg.scanRowStart(ctx, r, f.path, buf, from, f.gridStart(j), f.size)
 		})
 		if err != nil {
 			return 0, err
@@ -235,13 +235,13 @@ const (
 // rows from from, a row start; size when no row starts there. It follows
 // the parser's syntax, except that it takes misplaced quotes as text (the
 // parser rejects them).
-func (c *csvConfig) scanRowStart(ctx context.Context, r io.ReaderAt, path string, from, target, size int64) (int64, error) {
+func (c *csvConfig) scanRowStart(ctx context.Context, r io.ReaderAt, path string, buf []byte, from, target, size int64) (int64, error) {
 	if from >= target {
 		return from, nil
 	}
 	st := csvScanRow
 	found := size
-	err := csvChunks(ctx, r, path, from, size, func(b []byte) bool {
+	err := csvChunks(ctx, r, path, buf, from, size, func(b []byte) bool {
 		base := from
 		from += int64(len(b))
 		for k := 0; k < len(b); k++ {
@@ -255,6 +255,16 @@ func (c *csvConfig) scanRowStart(ctx context.Context, r io.ReaderAt, path string
 					st = csvScanComment
 				} else {
 					st = csvScanField
+				}
+			}
+			if st == csvScanField || st == csvScanUnquoted {
+				// Outside quotes: a line with no quote in the rest of it
+				// ends the row at its newline.
+				j := bytes.IndexByte(b[k:], '\n')
+				if j > 0 && (!c.quoting || bytes.IndexByte(b[k:k+j], c.quote) < 0) {
+					k += j - 1 // the loop's k++ takes k to the newline
+					st = csvScanUnquoted
+					continue
 				}
 			}
 			switch st {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/apache/arrow/go/v15/arrow"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -164,6 +165,52 @@ func (a *atomicFile) abort() error {
 	a.File.Close()
 	if err := os.Remove(a.File.Name()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("io: removing the temporary file of %s: %w", a.target, err)
+	}
+	return nil
+}
+
+// agreeSchemas checks that the files of one dataset (paths, in order, with
+// their schemas) have the same schema, naming the first file that differs
+// and the field, and returns it with every field nullable that is nullable
+// in any file.
+func agreeSchemas(paths []string, schemas []*arrow.Schema) (*arrow.Schema, error) {
+	sc := schemas[0]
+	for i, s := range schemas[1:] {
+		if err := schemaDiff(schemas[0], paths[0], s, paths[i+1]); err != nil {
+			return nil, err
+		}
+		sc = widenNullability(sc, s)
+	}
+	return sc, nil
+}
+
+// writerStatus is where a RecordWriter is in its life.
+type writerStatus int
+
+const (
+	writerOpen writerStatus = iota
+	writerClosed
+	writerAborted
+)
+
+// writerState is the part of a RecordWriter's state that every format
+// shares: the target path, open, closed or aborted, and the error that
+// aborted it.
+type writerState struct {
+	path  string
+	state writerStatus
+	err   error
+}
+
+// usable returns nil for an open writer, or why it cannot be used.
+func (w *writerState) usable() error {
+	switch {
+	case w.err != nil:
+		return fmt.Errorf("io: %s was aborted by an earlier error: %w", w.path, w.err)
+	case w.state == writerClosed:
+		return fmt.Errorf("io: writing %s: the writer is closed", w.path)
+	case w.state == writerAborted:
+		return fmt.Errorf("io: writing %s: the writer was aborted", w.path)
 	}
 	return nil
 }

@@ -73,7 +73,7 @@ func CreateIPC(path string, schema *arrow.Schema, opts IPCWriteOptions) (RecordW
 	if err != nil {
 		return nil, err
 	}
-	w := &ipcWriter{path: path, schema: schema, af: af, copyDicts: !opts.Stream && hasDictionary(schema)}
+	w := &ipcWriter{writerState: writerState{path: path}, schema: schema, af: af, copyDicts: !opts.Stream && hasDictionary(schema)}
 	w.sink.w = af.File
 	w.out.buf = bufio.NewWriterSize(&w.sink, 1<<20)
 	if opts.Stream {
@@ -97,7 +97,7 @@ type ipcEncoder interface {
 
 // ipcWriter is the RecordWriter of CreateIPC.
 type ipcWriter struct {
-	path   string
+	writerState
 	schema *arrow.Schema
 	af     *atomicFile
 	sink   switchableWriter // the file, or nothing once aborted
@@ -108,10 +108,6 @@ type ipcWriter struct {
 	// and never drops it, so it is given copies that the garbage collector
 	// frees, not the caller's buffers.
 	copyDicts bool
-	// state: 0 open, 1 closed, 2 aborted; err is why a failed writer was
-	// aborted.
-	state int
-	err   error
 }
 
 // positionWriter buffers writes and knows its position, which is all the
@@ -193,18 +189,6 @@ func withCopiedDictionaries(rec arrow.Record) (arrow.Record, error) {
 	return out, nil
 }
 
-func (w *ipcWriter) usable() error {
-	switch {
-	case w.err != nil:
-		return fmt.Errorf("io: %s was aborted by an earlier error: %w", w.path, w.err)
-	case w.state == 1:
-		return fmt.Errorf("io: writing %s: the writer is closed", w.path)
-	case w.state == 2:
-		return fmt.Errorf("io: writing %s: the writer was aborted", w.path)
-	}
-	return nil
-}
-
 func (w *ipcWriter) fail(err error) {
 	w.Abort()
 	w.err = err
@@ -214,7 +198,7 @@ func (w *ipcWriter) fail(err error) {
 // gives it its name. Close after Close does nothing; Close after Abort or
 // after a failed Write returns an error.
 func (w *ipcWriter) Close() (err error) {
-	if w.state == 1 && w.err == nil {
+	if w.state == writerClosed && w.err == nil {
 		return nil
 	}
 	if err := w.usable(); err != nil {
@@ -234,16 +218,16 @@ func (w *ipcWriter) Close() (err error) {
 	if err := w.out.buf.Flush(); err != nil {
 		return fmt.Errorf("io: writing %s: %w", w.path, err)
 	}
-	w.state = 1
+	w.state = writerClosed
 	return w.af.commit()
 }
 
 // Abort removes the temporary file. After Close it does nothing.
 func (w *ipcWriter) Abort() error {
-	if w.state != 0 {
+	if w.state != writerOpen {
 		return nil
 	}
-	w.state = 2
+	w.state = writerAborted
 	w.sink.w = goio.Discard
 	func() {
 		defer func() { recover() }() // the writer is being thrown away

@@ -91,12 +91,13 @@ func OpenParquet(ctx context.Context, paths []string, opts ParquetOptions) (*Par
 	if err != nil {
 		return nil, err
 	}
-	sc := files[0].schema
-	for _, f := range files[1:] {
-		if err := schemaDiff(files[0].schema, files[0].path, f.schema, f.path); err != nil {
-			return nil, err
-		}
-		sc = widenNullability(sc, f.schema)
+	schemas := make([]*arrow.Schema, len(files))
+	for i, f := range files {
+		schemas[i] = f.schema
+	}
+	sc, err := agreeSchemas(resolved, schemas)
+	if err != nil {
+		return nil, err
 	}
 	d := &ParquetDataset{paths: resolved, schema: sc, files: files}
 	target := opts.PartitionBytes

@@ -108,7 +108,7 @@ func CreateParquet(path string, schema *arrow.Schema, opts ParquetWriteOptions) 
 	if err != nil {
 		return nil, err
 	}
-	w := &parquetWriter{path: path, schema: schema, af: af}
+	w := &parquetWriter{writerState: writerState{path: path}, schema: schema, af: af}
 	w.sink.w = af.File
 	w.buf = bufio.NewWriterSize(&w.sink, 1<<20)
 	fw, err := newParquetFileWriter(schema, w.buf, props)
@@ -131,16 +131,12 @@ func newParquetFileWriter(schema *arrow.Schema, w goio.Writer, props *parquet.Wr
 
 // parquetWriter is the RecordWriter of CreateParquet.
 type parquetWriter struct {
-	path   string
+	writerState
 	schema *arrow.Schema
 	af     *atomicFile
 	sink   switchableWriter // under buf: the file, or nothing once aborted
 	buf    *bufio.Writer
 	fw     *pqarrow.FileWriter
-	// state: 0 open, 1 closed, 2 aborted; err is why a failed writer was
-	// aborted.
-	state int
-	err   error
 }
 
 // switchableWriter writes to w, which Abort points at io.Discard so that
@@ -172,19 +168,6 @@ func (w *parquetWriter) Write(rec arrow.Record) (err error) {
 	return w.fw.WriteBuffered(rec)
 }
 
-// usable returns nil for an open writer, or why it cannot be used.
-func (w *parquetWriter) usable() error {
-	switch {
-	case w.err != nil:
-		return fmt.Errorf("io: %s was aborted by an earlier error: %w", w.path, w.err)
-	case w.state == 1:
-		return fmt.Errorf("io: writing %s: the writer is closed", w.path)
-	case w.state == 2:
-		return fmt.Errorf("io: writing %s: the writer was aborted", w.path)
-	}
-	return nil
-}
-
 // fail aborts the writer after an error.
 func (w *parquetWriter) fail(err error) {
 	w.Abort()
@@ -195,7 +178,7 @@ func (w *parquetWriter) fail(err error) {
 // name. Close after Close does nothing; Close after Abort or after a failed
 // Write returns an error.
 func (w *parquetWriter) Close() (err error) {
-	if w.state == 1 && w.err == nil {
+	if w.state == writerClosed && w.err == nil {
 		return nil
 	}
 	if err := w.usable(); err != nil {
@@ -215,16 +198,16 @@ func (w *parquetWriter) Close() (err error) {
 	if err := w.buf.Flush(); err != nil {
 		return fmt.Errorf("io: writing %s: %w", w.path, err)
 	}
-	w.state = 1
+	w.state = writerClosed
 	return w.af.commit()
 }
 
 // Abort removes the temporary file. After Close it does nothing.
 func (w *parquetWriter) Abort() error {
-	if w.state != 0 {
+	if w.state != writerOpen {
 		return nil
 	}
-	w.state = 2
+	w.state = writerAborted
 	w.sink.w = goio.Discard
 	func() {
 		defer func() { recover() }() // the writer is being thrown away

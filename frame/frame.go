@@ -143,6 +143,11 @@ func FromRecords(recs ...arrow.Record) *Frame {
 	if len(recs) == 0 {
 		return failed(errors.New("frame: FromRecords: no records (an empty frame needs a schema: use FromTable with an empty table)"))
 	}
+	for i, r := range recs {
+		if r == nil {
+			return failed(fmt.Errorf("frame: FromRecords: record %d is nil", i))
+		}
+	}
 	s := recs[0].Schema()
 	for i, r := range recs[1:] {
 		if !r.Schema().Equal(s) {

@@ -273,3 +273,21 @@ func TestExplainGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestBadSources checks inputs that must give errors, not panics.
+func TestBadSources(t *testing.T) {
+	if err := FromRecords(nil).Err(); err == nil || !strings.Contains(err.Error(), "record 0 is nil") {
+		t.Errorf("FromRecords(nil): got %v, want an error naming record 0", err)
+	}
+	// A source without columns still counts its rows.
+	rec := array.NewRecord(arrow.NewSchema(nil, nil), nil, 3)
+	defer rec.Release()
+	tbl, err := FromRecords(rec).SelectExprs(Lit(1).As("one")).Compute(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	if tbl.NumRows() != 3 {
+		t.Errorf("got %d rows, want 3", tbl.NumRows())
+	}
+}

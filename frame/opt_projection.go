@@ -1,6 +1,10 @@
 package frame
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/apache/arrow/go/v15/arrow"
+)
 
 // pushProjections reads only the columns the plan uses: walking down from
 // the root, each node learns which of its columns are needed above it;
@@ -58,21 +62,22 @@ func prune(n node, need []string) node {
 		if need == nil {
 			return x
 		}
-		return x.withColumns(keepOne(need, x.ds.Schema().Field(0).Name))
+		return x.withColumns(keepOne(need, x.ds.Schema()))
 	case *memoryNode:
 		if need == nil {
 			return x
 		}
-		return x.withColumns(keepOne(need, x.out.Field(0).Name))
+		return x.withColumns(keepOne(need, x.out))
 	}
 	return n
 }
 
-// keepOne returns need, or first when need is empty: a source always reads
-// one column so that its records still count their rows.
-func keepOne(need []string, first string) []string {
-	if len(need) == 0 {
-		return []string{first}
+// keepOne returns need, or the source's first column when need is empty: a
+// source always reads one column (when it has any) so that its records
+// still count their rows.
+func keepOne(need []string, s *arrow.Schema) []string {
+	if len(need) == 0 && s.NumFields() > 0 {
+		return []string{s.Field(0).Name}
 	}
 	return need
 }

@@ -119,8 +119,10 @@ func (m *memoryNode) rows() int64 {
 // share the user's buffers, which the frame never writes.
 func (m *memoryNode) partition(i int) arrow.Record {
 	var cols []arrow.Array
+	var rows int64
 	if m.tbl != nil {
 		off, n := m.ranges[i][0], m.ranges[i][1]
+		rows = n
 		cols = make([]arrow.Array, m.tbl.NumCols())
 		for c := range cols {
 			start := int64(0)
@@ -140,6 +142,7 @@ func (m *memoryNode) partition(i int) arrow.Record {
 		}()
 	} else {
 		cols = m.recs[i].Columns()
+		rows = m.recs[i].NumRows()
 	}
 	if m.columns != nil {
 		sel := make([]arrow.Array, len(m.columns))
@@ -148,7 +151,7 @@ func (m *memoryNode) partition(i int) arrow.Record {
 		}
 		cols = sel
 	}
-	return array.NewRecord(m.out, cols, -1)
+	return array.NewRecord(m.out, cols, rows)
 }
 
 func (m *memoryNode) schema() *arrow.Schema     { return m.out }

@@ -1,0 +1,370 @@
+package array
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/dusk-go/dusk/internal/fastmath"
+)
+
+// partial is the partial result of a reduction over some chunks: one slot
+// per element of the output chunk it contributes to. cnt counts the
+// elements folded into each slot (NaN excluded for the NaN-skipping
+// kinds); f or i hold the running value (the mean, for Var), m2 the sum of
+// squared deviations, idx the position of the extreme for ArgMin/ArgMax.
+type partial struct {
+	kind redKind
+	dt   DType // the folded type
+	cnt  []int64
+	f    []float64
+	i    []int64
+	m2   []float64
+	idx  []int64
+	b    []bool
+	pw   fastmath.Pairwise // single-slot float sums while folding
+	usPW bool
+}
+
+// SizeBytes reports the partial's memory for the memory manager.
+func (p *partial) SizeBytes() int64 {
+	return int64(8 * (len(p.cnt) + len(p.f) + len(p.i) + len(p.m2) + len(p.idx) + len(p.b)/8))
+}
+
+func newPartial(kind redKind, dt DType, slots int) *partial {
+	p := &partial{kind: kind, dt: dt, cnt: make([]int64, slots)}
+	switch kind.base() {
+	case redAny, redAll:
+		p.b = make([]bool, slots)
+		if kind == redAll {
+			for k := range p.b {
+				p.b[k] = true
+			}
+		}
+		return p
+	}
+	if dt == Int64 {
+		p.i = make([]int64, slots)
+	} else {
+		p.f = make([]float64, slots)
+	}
+	switch kind.base() {
+	case redProd:
+		for k := range p.f {
+			p.f[k] = 1
+		}
+		for k := range p.i {
+			p.i[k] = 1
+		}
+	case redVar, redStd:
+		p.m2 = make([]float64, slots)
+	case redArgMin, redArgMax:
+		p.idx = make([]int64, slots)
+	}
+	p.usPW = slots == 1 && dt == Float64 && (kind.base() == redSum || kind.base() == redMean)
+	return p
+}
+
+// better reports whether value a at index ia wins over b at ib for
+// min (less) or max: NaN wins unless NaN is skipped, ties go to the
+// smaller index.
+func betterF(isMin bool, a float64, ia int64, b float64, ib int64) bool {
+	an, bn := a != a, b != b
+	switch {
+	case an && bn:
+		return ia < ib
+	case an:
+		return true
+	case bn:
+		return false
+	case a == b:
+		return ia < ib
+	case isMin:
+		return a < b
+	default:
+		return a > b
+	}
+}
+
+func betterI(isMin bool, a, ia, b, ib int64) bool {
+	switch {
+	case a == b:
+		return ia < ib
+	case isMin:
+		return a < b
+	default:
+		return a > b
+	}
+}
+
+// foldF folds a block of float64 values into the slots at slot (nil: all
+// into slot 0); at gives each value's index for ArgMin/ArgMax.
+func (p *partial) foldF(v []float64, slot []int, at []int) {
+	k := p.kind
+	skip := k.skipsNaN()
+	if slot == nil {
+		switch k.base() {
+		case redSum, redMean:
+			if !skip {
+				p.pw.Add(fastmath.Sum(v))
+				p.cnt[0] += int64(len(v))
+				return
+			}
+			s, n := 0.0, 0
+			for _, x := range v {
+				if x == x {
+					s += x
+					n++
+				}
+			}
+			p.pw.Add(s)
+			p.cnt[0] += int64(n)
+			return
+		case redVar, redStd:
+			// two passes over the block, then a merge into the slot
+			s, n := 0.0, 0
+			for _, x := range v {
+				if !skip || x == x {
+					s += x
+					n++
+				}
+			}
+			if n == 0 {
+				return
+			}
+			mean := s / float64(n)
+			m2 := 0.0
+			for _, x := range v {
+				if !skip || x == x {
+					d := x - mean
+					m2 += d * d
+				}
+			}
+			p.mergeVar(0, int64(n), mean, m2)
+			return
+		}
+	}
+	for j, x := range v {
+		if skip && x != x {
+			continue
+		}
+		s := 0
+		if slot != nil {
+			s = slot[j]
+		}
+		switch k.base() {
+		case redSum, redMean:
+			p.f[s] += x
+		case redProd:
+			p.f[s] *= x
+		case redVar, redStd:
+			n := p.cnt[s] + 1
+			d := x - p.f[s]
+			p.f[s] += d / float64(n)
+			p.m2[s] += d * (x - p.f[s])
+		case redMin:
+			if cur := p.f[s]; p.cnt[s] == 0 || (cur == cur && (x != x || x < cur)) {
+				p.f[s] = x
+			}
+		case redMax:
+			if cur := p.f[s]; p.cnt[s] == 0 || (cur == cur && (x != x || x > cur)) {
+				p.f[s] = x
+			}
+		case redArgMin, redArgMax:
+			ix := int64(at[j])
+			if p.cnt[s] == 0 || betterF(k.base() == redArgMin, x, ix, p.f[s], p.idx[s]) {
+				p.f[s], p.idx[s] = x, ix
+			}
+		}
+		p.cnt[s]++
+	}
+}
+
+func (p *partial) mergeVar(s int, nb int64, mb, m2b float64) {
+	na := p.cnt[s]
+	if nb == 0 {
+		return
+	}
+	if na == 0 {
+		p.cnt[s], p.f[s], p.m2[s] = nb, mb, m2b
+		return
+	}
+	n := na + nb
+	d := mb - p.f[s]
+	p.f[s] += d * float64(nb) / float64(n)
+	p.m2[s] += m2b + d*d*float64(na)*float64(nb)/float64(n)
+	p.cnt[s] = n
+}
+
+// foldI folds a block of int64 values.
+func (p *partial) foldI(v []int64, slot []int, at []int) {
+	k := p.kind.base()
+	for j, x := range v {
+		s := 0
+		if slot != nil {
+			s = slot[j]
+		}
+		switch k {
+		case redSum:
+			p.i[s] += x
+		case redProd:
+			p.i[s] *= x
+		case redMin:
+			if p.cnt[s] == 0 || x < p.i[s] {
+				p.i[s] = x
+			}
+		case redMax:
+			if p.cnt[s] == 0 || x > p.i[s] {
+				p.i[s] = x
+			}
+		case redArgMin, redArgMax:
+			ix := int64(at[j])
+			if p.cnt[s] == 0 || betterI(k == redArgMin, x, ix, p.i[s], p.idx[s]) {
+				p.i[s], p.idx[s] = x, ix
+			}
+		}
+		p.cnt[s]++
+	}
+}
+
+// foldB folds a block of bools (Any, All).
+func (p *partial) foldB(v []bool, slot []int) {
+	any := p.kind == redAny
+	for j, x := range v {
+		s := 0
+		if slot != nil {
+			s = slot[j]
+		}
+		if any {
+			p.b[s] = p.b[s] || x
+		} else {
+			p.b[s] = p.b[s] && x
+		}
+		p.cnt[s]++
+	}
+}
+
+// settle moves a pairwise single-slot sum into its slot.
+func (p *partial) settle() {
+	if p.usPW {
+		p.f[0] += p.pw.Value()
+		p.pw = fastmath.Pairwise{}
+		p.usPW = false
+	}
+}
+
+// merge folds q (of chunks after p's along the reduced axes) into p.
+func (p *partial) merge(q *partial) {
+	p.settle()
+	q.settle()
+	k := p.kind.base()
+	for s := range p.cnt {
+		if q.cnt[s] == 0 && k != redAny && k != redAll {
+			continue
+		}
+		switch k {
+		case redSum, redMean:
+			if p.f != nil {
+				p.f[s] += q.f[s]
+			} else {
+				p.i[s] += q.i[s]
+			}
+		case redProd:
+			if p.f != nil {
+				p.f[s] *= q.f[s]
+			} else {
+				p.i[s] *= q.i[s]
+			}
+		case redVar, redStd:
+			p.mergeVar(s, q.cnt[s], q.f[s], q.m2[s])
+			continue
+		case redMin, redMax:
+			if p.cnt[s] == 0 {
+				if p.f != nil {
+					p.f[s] = q.f[s]
+				} else {
+					p.i[s] = q.i[s]
+				}
+				break
+			}
+			if p.f != nil {
+				a, b := p.f[s], q.f[s]
+				if a == a && (b != b || (k == redMin && b < a) || (k == redMax && b > a)) {
+					p.f[s] = b
+				}
+			} else if (k == redMin && q.i[s] < p.i[s]) || (k == redMax && q.i[s] > p.i[s]) {
+				p.i[s] = q.i[s]
+			}
+		case redArgMin, redArgMax:
+			isMin := k == redArgMin
+			if p.cnt[s] == 0 ||
+				(p.f != nil && betterF(isMin, q.f[s], q.idx[s], p.f[s], p.idx[s])) ||
+				(p.i != nil && betterI(isMin, q.i[s], q.idx[s], p.i[s], p.idx[s])) {
+				if p.f != nil {
+					p.f[s] = q.f[s]
+				} else {
+					p.i[s] = q.i[s]
+				}
+				p.idx[s] = q.idx[s]
+			}
+		case redAny:
+			p.b[s] = p.b[s] || q.b[s]
+		case redAll:
+			p.b[s] = p.b[s] && q.b[s]
+		}
+		p.cnt[s] += q.cnt[s]
+	}
+}
+
+// finish turns a complete partial into the reduction's values.
+func (p *partial) finish(ddof int) (any, error) {
+	p.settle()
+	k := p.kind
+	switch k.base() {
+	case redSum, redProd:
+		if p.f != nil {
+			return p.f, nil
+		}
+		return p.i, nil
+	case redMean:
+		out := make([]float64, len(p.f))
+		for s := range out {
+			out[s] = p.f[s] / float64(p.cnt[s])
+			if p.cnt[s] == 0 {
+				out[s] = math.NaN()
+			}
+		}
+		return out, nil
+	case redVar, redStd:
+		out := make([]float64, len(p.f))
+		for s := range out {
+			d := float64(p.cnt[s] - int64(ddof))
+			if d <= 0 {
+				out[s] = math.NaN()
+				continue
+			}
+			out[s] = p.m2[s] / d
+			if k.base() == redStd {
+				out[s] = math.Sqrt(out[s])
+			}
+		}
+		return out, nil
+	case redMin, redMax:
+		if p.f != nil {
+			for s := range p.f {
+				if p.cnt[s] == 0 {
+					p.f[s] = math.NaN()
+				}
+			}
+			return p.f, nil
+		}
+		return p.i, nil
+	case redArgMin, redArgMax:
+		for s := range p.idx {
+			if p.cnt[s] == 0 {
+				return nil, fmt.Errorf("%s: all-NaN slice at output position %d", k, s)
+			}
+		}
+		return p.idx, nil
+	}
+	return p.b, nil
+}

@@ -417,8 +417,10 @@ func overlaps(sizes []int, lo, hi int) (first, last int, starts []int) {
 	}
 	first = sort.SearchInts(starts, lo+1) - 1
 	last = sort.SearchInts(starts, hi) - 1
+	first = min(max(first, 0), len(sizes)-1)
+	last = min(max(last, first), len(sizes)-1)
 	if hi <= lo {
 		last = first
 	}
-	return max(first, 0), max(last, 0), starts
+	return first, last, starts
 }

@@ -7,6 +7,9 @@ import (
 	"github.com/dusk-go/dusk/internal/fastmath"
 )
 
+// pairRun is the length of the runs a pairwise sum adds directly.
+const pairRun = 128
+
 // partial is the partial result of a reduction over some chunks: one slot
 // per element of the output chunk it contributes to. cnt counts the
 // elements folded into each slot (NaN excluded for the NaN-skipping
@@ -105,7 +108,11 @@ func (p *partial) foldF(v []float64, slot []int, at []int) {
 		switch k.base() {
 		case redSum, redMean:
 			if !skip {
-				p.pw.Add(fastmath.Sum(v))
+				// runs of 128 summed with 8 accumulators, the runs
+				// pairwise: the rounding error grows with log n
+				for lo := 0; lo < len(v); lo += pairRun {
+					p.pw.Add(fastmath.Sum(v[lo:min(lo+pairRun, len(v))]))
+				}
 				p.cnt[0] += int64(len(v))
 				return
 			}

@@ -29,11 +29,11 @@ func (x *Array) Rechunk(opts ...Option) *Array {
 }
 
 // Reshape gives x a new shape with the same number of elements, in C
-// order; one length may be -1 and is inferred. It moves no data: each
-// chunk of x must be one chunk of the result, which holds when x is chunked
-// along its first axes only (for example by rows). Otherwise Reshape
-// reports an error and a Rechunk that keeps the trailing axes whole makes
-// it possible.
+// order; one length may be -1 and is inferred. When every chunk of x is a
+// run of elements that is also a block of the new shape (x chunked along
+// its first axes only, in fitting sizes), Reshape moves no data: each
+// chunk of x is one chunk of the result. Otherwise x is first rechunked
+// along its first axis into runs that fit both shapes.
 func (x *Array) Reshape(shape ...int) *Array {
 	if err := x.Err(); err != nil {
 		return x
@@ -65,11 +65,44 @@ func (x *Array) Reshape(shape ...int) *Array {
 	if slices.Equal(shp, in) {
 		return x
 	}
-	g, err := reshapeGrid(x.n.nominal(), in, shp)
+	src := x.n
+	g, err := reshapeGrid(src.nominal(), in, shp)
 	if err != nil {
-		return failedf("%w: reshape %v to %v: %v", ErrShape, in, shp, err)
+		src = &rechunkNode{in: src, g: reshapeRuns(src.nominal(), in, shp, src.dtype())}
+		if g, err = reshapeGrid(src.nominal(), in, shp); err != nil {
+			return failedf("%w: reshape %v to %v: %v", ErrShape, in, shp, err)
+		}
 	}
-	return wrap(&reshapeNode{in: x.n, shp: shp, g: g})
+	return wrap(&reshapeNode{in: src, shp: shp, g: g})
+}
+
+// reshapeRuns is a grid of in, split along its first axis only, whose
+// chunks are runs that are whole rows of both shapes: a multiple of the
+// least common multiple of the two row sizes, near the current chunks'
+// size.
+func reshapeRuns(g grid, in, out []int, dt DType) grid {
+	if len(in) == 0 || numel(in) == 0 {
+		return autoWhole(in)
+	}
+	rowIn := numel(in[1:])
+	rowOut := 1
+	if len(out) > 0 {
+		rowOut = numel(out[1:])
+	}
+	l := rowIn / gcd(rowIn, rowOut) * rowOut
+	target := 1
+	forEachIndex(g.counts(), func(idx []int) { target = max(target, numel(g.chunkShape(idx))) })
+	runs := max(1, target/l)
+	ng := autoWhole(in)
+	ng[0] = regular(in[0], runs*l/rowIn)
+	return ng
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return max(a, 1)
 }
 
 // chunkRanges returns the boundaries of a grid's chunks in linear (C)

@@ -212,14 +212,22 @@ func (c *chunkRun) load(s *state, r int, in *instr, lo, n int) {
 			s.f[r] = d
 		case genUniform:
 			d := s.fb[r][:n]
-			for k := range d {
-				d[k] = g.lo + (g.hi-g.lo)*uniformAt(g.seed, uint64(at(k)))
+			sh := seedHash(g.seed)
+			if pos == nil {
+				for k := range d {
+					d[k] = g.lo + (g.hi-g.lo)*uniformAt(sh, uint64(base+k))
+				}
+			} else {
+				for k, p := range pos {
+					d[k] = g.lo + (g.hi-g.lo)*uniformAt(sh, uint64(p))
+				}
 			}
 			s.f[r] = d
 		case genNormal:
 			d := s.fb[r][:n]
+			sh := seedHash(g.seed)
 			for k := range d {
-				d[k] = g.lo + g.hi*normalAt(g.seed, uint64(at(k)))
+				d[k] = g.lo + g.hi*normalAt(sh, uint64(at(k)))
 			}
 			s.f[r] = d
 		}
@@ -249,17 +257,21 @@ func mix64(z uint64) uint64 {
 	return z
 }
 
-// uniformAt returns the uniform [0, 1) number of element i of stream seed.
-func uniformAt(seed, i uint64) float64 {
-	h := mix64(mix64(seed+0x9e3779b97f4a7c15) ^ (i * 0x9e3779b97f4a7c15))
+// seedHash is the per-stream key of the counter-based generator.
+func seedHash(seed uint64) uint64 { return mix64(seed + 0x9e3779b97f4a7c15) }
+
+// uniformAt returns the uniform [0, 1) number of element i of the stream
+// keyed sh.
+func uniformAt(sh, i uint64) float64 {
+	h := mix64(sh ^ (i * 0x9e3779b97f4a7c15))
 	return float64(h>>11) * 0x1p-53
 }
 
 // normalAt returns a standard normal number for element i (Box–Muller on
 // two uniform numbers of the element).
-func normalAt(seed, i uint64) float64 {
-	u1 := uniformAt(seed, 2*i)
-	u2 := uniformAt(seed, 2*i+1)
+func normalAt(sh, i uint64) float64 {
+	u1 := uniformAt(sh, 2*i)
+	u2 := uniformAt(sh, 2*i+1)
 	return math.Sqrt(-2*math.Log1p(-u1)) * math.Cos(2*math.Pi*u2)
 }
 

@@ -289,35 +289,51 @@ func (lw *lowering) reduce(n *reduceNode) (*chunks, error) {
 				}
 			}
 		}
+		nd := len(t.cs)
 		fn := func(ctx context.Context, vals []any) (any, error) {
 			binds := slices.Clone(t.binds)
 			cr := r.chunkRun(t.origin, t.cs, binds, vals, t.depOf)
 			p := newPartial(n.kind, foldDT, slots)
-			var slot, at, mi []int
-			if slots > 1 {
-				slot = make([]int, blockLen)
-			}
+			var at []int
 			if atStr != nil {
 				at = make([]int, blockLen)
 			}
-			mi = make([]int, len(t.cs))
+			mi := make([]int, nd)
+			// the slot stride along the last axis: 0 when it is reduced
+			lastStride, rowLen := 0, 1
+			if nd > 0 {
+				lastStride, rowLen = pst[nd-1], t.cs[nd-1]
+			}
 			err := cr.run(ctx, func(s *state, reg, lo, nb int) error {
-				var sl, ats []int
-				if slot != nil {
-					sl = slot[:nb]
-					positions(sl, mi, t.cs, pst, 0, lo)
-				}
+				var ats []int
 				if at != nil {
 					ats = at[:nb]
 					positions(ats, mi, t.cs, atStr, atOff, lo)
 				}
-				switch foldDT {
-				case Float64:
-					p.foldF(s.f[reg], sl, ats)
-				case Int64:
-					p.foldI(s.i[reg], sl, ats)
-				default:
-					p.foldB(s.b[reg], sl)
+				// walk the block row by row: a row's values go to one
+				// slot (last axis reduced) or to consecutive slots
+				row, col := lo/max(rowLen, 1), lo%max(rowLen, 1)
+				for off := 0; off < nb; {
+					seg := min(rowLen-col, nb-off)
+					if rowLen == 0 {
+						break
+					}
+					slot := rowSlot(row, t.cs, pst) + col*lastStride
+					var sa []int
+					if ats != nil {
+						sa = ats[off : off+seg]
+					}
+					switch foldDT {
+					case Float64:
+						p.foldF(s.f[reg][off:off+seg], slot, lastStride, sa)
+					case Int64:
+						p.foldI(s.i[reg][off:off+seg], slot, lastStride, sa)
+					default:
+						p.foldB(s.b[reg][off:off+seg], slot, lastStride)
+					}
+					off += seg
+					row++
+					col = 0
 				}
 				return nil
 			})
@@ -406,6 +422,19 @@ func (p *partial) clone() *partial {
 	q.idx = slices.Clone(p.idx)
 	q.b = slices.Clone(p.b)
 	return &q
+}
+
+// rowSlot returns the slot of the first element of row `row` (C order
+// over all axes but the last) of a chunk of shape cs, for slot strides pst.
+func rowSlot(row int, cs, pst []int) int {
+	slot := 0
+	for a := len(cs) - 2; a >= 0; a-- {
+		if cs[a] > 0 {
+			slot += (row % cs[a]) * pst[a]
+			row /= cs[a]
+		}
+	}
+	return slot
 }
 
 // overlaps returns, for a range [lo, hi) of an axis chunked by sizes, the

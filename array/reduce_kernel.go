@@ -99,75 +99,116 @@ func betterI(isMin bool, a, ia, b, ib int64) bool {
 	}
 }
 
-// foldF folds a block of float64 values into the slots at slot (nil: all
-// into slot 0); at gives each value's index for ArgMin/ArgMax.
-func (p *partial) foldF(v []float64, slot []int, at []int) {
+// foldF folds values into the slots: with stride 0 every value goes to
+// slot; with stride 1 value j goes to slot+j. at gives each value's index
+// for ArgMin and ArgMax.
+func (p *partial) foldF(v []float64, slot, stride int, at []int) {
 	k := p.kind
-	skip := k.skipsNaN()
-	if slot == nil {
+	if stride == 0 {
+		p.foldOneF(v, slot, at)
+		return
+	}
+	if !k.skipsNaN() {
 		switch k.base() {
 		case redSum, redMean:
-			if !skip {
+			f := p.f[slot : slot+len(v)]
+			for j, x := range v {
+				f[j] += x
+			}
+			p.count(slot, len(v))
+			return
+		case redProd:
+			f := p.f[slot : slot+len(v)]
+			for j, x := range v {
+				f[j] *= x
+			}
+			p.count(slot, len(v))
+			return
+		}
+	}
+	for j := range v {
+		p.foldOneF(v[j:j+1:j+1], slot+j, at2(at, j))
+	}
+}
+
+func at2(at []int, j int) []int {
+	if at == nil {
+		return nil
+	}
+	return at[j : j+1]
+}
+
+// count adds one to the counts of n slots from slot.
+func (p *partial) count(slot, n int) {
+	c := p.cnt[slot : slot+n]
+	for j := range c {
+		c[j]++
+	}
+}
+
+// foldOneF folds values into one slot.
+func (p *partial) foldOneF(v []float64, s int, at []int) {
+	k := p.kind
+	skip := k.skipsNaN()
+	switch k.base() {
+	case redSum, redMean:
+		if !skip {
+			if p.usPW {
 				// runs of 128 summed with 8 accumulators, the runs
 				// pairwise: the rounding error grows with log n
 				for lo := 0; lo < len(v); lo += pairRun {
 					p.pw.Add(fastmath.Sum(v[lo:min(lo+pairRun, len(v))]))
 				}
-				p.cnt[0] += int64(len(v))
-				return
+			} else {
+				p.f[s] += fastmath.Sum(v)
 			}
-			s, n := 0.0, 0
-			for _, x := range v {
-				if x == x {
-					s += x
-					n++
-				}
-			}
-			p.pw.Add(s)
-			p.cnt[0] += int64(n)
-			return
-		case redVar, redStd:
-			// two passes over the block, then a merge into the slot
-			s, n := 0.0, 0
-			for _, x := range v {
-				if !skip || x == x {
-					s += x
-					n++
-				}
-			}
-			if n == 0 {
-				return
-			}
-			mean := s / float64(n)
-			m2 := 0.0
-			for _, x := range v {
-				if !skip || x == x {
-					d := x - mean
-					m2 += d * d
-				}
-			}
-			p.mergeVar(0, int64(n), mean, m2)
+			p.cnt[s] += int64(len(v))
 			return
 		}
+		t, n := 0.0, 0
+		for _, x := range v {
+			if x == x {
+				t += x
+				n++
+			}
+		}
+		if p.usPW {
+			p.pw.Add(t)
+		} else {
+			p.f[s] += t
+		}
+		p.cnt[s] += int64(n)
+		return
+	case redVar, redStd:
+		// two passes over the values, then a merge into the slot
+		t, n := 0.0, 0
+		for _, x := range v {
+			if !skip || x == x {
+				t += x
+				n++
+			}
+		}
+		if n == 0 {
+			return
+		}
+		mean := t / float64(n)
+		m2 := 0.0
+		for _, x := range v {
+			if !skip || x == x {
+				d := x - mean
+				m2 += d * d
+			}
+		}
+		p.mergeVar(s, int64(n), mean, m2)
+		return
 	}
 	for j, x := range v {
 		if skip && x != x {
 			continue
 		}
-		s := 0
-		if slot != nil {
-			s = slot[j]
-		}
 		switch k.base() {
-		case redSum, redMean:
-			p.f[s] += x
 		case redProd:
 			p.f[s] *= x
-		case redVar, redStd:
-			n := p.cnt[s] + 1
-			d := x - p.f[s]
-			p.f[s] += d / float64(n)
-			p.m2[s] += d * (x - p.f[s])
 		case redMin:
 			if cur := p.f[s]; p.cnt[s] == 0 || (cur == cur && (x != x || x < cur)) {
 				p.f[s] = x
@@ -202,14 +243,19 @@ func (p *partial) mergeVar(s int, nb int64, mb, m2b float64) {
 	p.cnt[s] = n
 }
 
-// foldI folds a block of int64 values.
-func (p *partial) foldI(v []int64, slot []int, at []int) {
+// foldI folds int64 values, like foldF.
+func (p *partial) foldI(v []int64, slot, stride int, at []int) {
 	k := p.kind.base()
-	for j, x := range v {
-		s := 0
-		if slot != nil {
-			s = slot[j]
+	if stride == 1 && k == redSum {
+		f := p.i[slot : slot+len(v)]
+		for j, x := range v {
+			f[j] += x
 		}
+		p.count(slot, len(v))
+		return
+	}
+	for j, x := range v {
+		s := slot + j*stride
 		switch k {
 		case redSum:
 			p.i[s] += x
@@ -233,14 +279,11 @@ func (p *partial) foldI(v []int64, slot []int, at []int) {
 	}
 }
 
-// foldB folds a block of bools (Any, All).
-func (p *partial) foldB(v []bool, slot []int) {
+// foldB folds bools (Any, All), like foldF.
+func (p *partial) foldB(v []bool, slot, stride int) {
 	any := p.kind == redAny
 	for j, x := range v {
-		s := 0
-		if slot != nil {
-			s = slot[j]
-		}
+		s := slot + j*stride
 		if any {
 			p.b[s] = p.b[s] || x
 		} else {

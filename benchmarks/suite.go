@@ -39,6 +39,7 @@ func allSuites() []suite {
 		spillSuite(),
 		ioSuite(),
 		frameSuite(),
+		arraySuite(),
 	}
 }
 

@@ -35,8 +35,8 @@ type Array struct {
 	err error
 }
 
-func wrap(n node) *Array         { return &Array{n: n} }
-func failed(err error) *Array    { return &Array{err: err} }
+func wrap(n node) *Array      { return &Array{n: n} }
+func failed(err error) *Array { return &Array{err: err} }
 func failedf(format string, args ...any) *Array {
 	return &Array{err: fmt.Errorf(format, args...)}
 }

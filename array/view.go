@@ -10,8 +10,8 @@ import (
 // does: negative positions count from the end, bounds are clamped to the
 // axis, and a negative step walks backwards.
 type Range struct {
-	start, stop, step   int
-	hasStart, hasStop   bool
+	start, stop, step int
+	hasStart, hasStop bool
 }
 
 // All selects a whole axis (Python's ":").

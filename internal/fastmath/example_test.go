@@ -10,8 +10,8 @@ func ExampleExpTo() {
 	x := []float64{0, 1, -1, 10}
 	dst := make([]float64, len(x))
 	fastmath.ExpTo(dst, x)
-	fmt.Println(dst)
-	// Output: [1 2.718281828459045 0.36787944117144233 22026.465794806718]
+	fmt.Printf("%.12g\n", dst)
+	// Output: [1 2.71828182846 0.367879441171 22026.4657948]
 }
 
 func ExampleSinhFromExp() {

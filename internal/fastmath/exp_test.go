@@ -86,14 +86,23 @@ func TestExpToSpecial(t *testing.T) {
 	}
 }
 
-func TestExpToExact(t *testing.T) {
+// within1Ulp reports whether got is want or one of its neighbours.
+func within1Ulp(got, want float64) bool {
+	return got == want || got == math.Nextafter(want, math.Inf(1)) || got == math.Nextafter(want, math.Inf(-1))
+}
+
+func TestExpToValues(t *testing.T) {
 	cases := []struct{ x, want float64 }{
-		{0, 1}, {1, math.E}, {-1, 1 / math.E}, {math.Ln2, 2}, {10 * math.Ln2, 1024}, {1e-300, 1},
+		// Exact results.
+		{0, 1}, {math.Copysign(0, -1), 1}, {1e-300, 1}, {-1e-300, 1},
+		// Correctly rounded results; ExpTo may be 1 ulp away.
+		{1, math.E}, {-1, 1 / math.E}, {math.Ln2, 2}, {10 * math.Ln2, 1024},
+		{10, 22026.465794806718}, {-10, 4.5399929762484854e-05},
 	}
 	for _, c := range cases {
 		got := make([]float64, 1)
 		ExpTo(got, []float64{c.x})
-		if got[0] != c.want {
+		if c.want == 1 && got[0] != 1 || !within1Ulp(got[0], c.want) {
 			t.Errorf("ExpTo(%v): got %v, want %v", c.x, got[0], c.want)
 		}
 	}

@@ -23,7 +23,7 @@ func Sum(x []float64) float64 {
 	for _, v := range x {
 		t += v
 	}
-	return ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)) + t
+	return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) + t
 }
 
 // Pairwise sums a stream of values pairwise, the way a binary counter
@@ -34,8 +34,8 @@ func Sum(x []float64) float64 {
 // (for example Sum of each block) of an arbitrarily long column.
 //
 // Memory is fixed (64 levels), Add never allocates, and the zero value is
-// an empty sum. A Pairwise must not be copied after first use if the copy
-// is expected to share state; assigning Pairwise{} resets it.
+// an empty sum. Copying a Pairwise copies its state; assigning Pairwise{}
+// resets it.
 type Pairwise struct {
 	n    uint64      // number of values added; bit i set: level i in use
 	part [64]float64 // part[i]: sum of 2^i values while bit i of n is set

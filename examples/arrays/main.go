@@ -92,7 +92,7 @@ func run(ctx context.Context, w io.Writer, args []string) error {
 	// Correlations: Zᵀ·Z / (n-1), a blocked product of the stored chunks.
 	zs := array.Load(out)
 	start = time.Now()
-	corr, err := zs.T().MatMul(zs).Div(float64(n - 1)).Compute(ctx, opts...)
+	corr, err := zs.T().MatMul(zs).Div(float64(n-1)).Compute(ctx, opts...)
 	if err != nil {
 		return err
 	}

@@ -150,6 +150,19 @@ func TestIOAndFrameSuitesQuickJSON(t *testing.T) {
 	}
 }
 
+func TestArraySuiteQuickJSON(t *testing.T) {
+	seen := runJSON(t, "array", "array", "-json", "-quick", "-workers", "2")
+	checkMetrics(t, seen, map[string][]string{
+		"seed-expsinh":   {"seconds", "ulp_error"},
+		"sum-1e9":        {"lazy_seconds", "memory_gb_per_s"},
+		"transpose-mean": {"seconds", "peak_rss_mb"},
+		"matmul-4000":    {"gflops", "gonum_1thread_gflops"},
+	})
+	if u := seen["seed-expsinh"]["ulp_error"]; u > 1 {
+		t.Errorf("seed-expsinh is %v ulp off, want at most 1", u)
+	}
+}
+
 // TestTable checks the readable output of one quick case.
 func TestTable(t *testing.T) {
 	var out bytes.Buffer

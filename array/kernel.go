@@ -153,6 +153,15 @@ func (c *chunkRun) step(s *state, r, lo, n int) error {
 		c.load(s, r, in, lo, n)
 		return nil
 	}
+	if in.done {
+		return nil // computed with its pair
+	}
+	if in.pair > 0 {
+		e, sh := s.fb[r][:n], s.fb[in.pair][:n]
+		fastmath.ExpSinhTo(e, sh, s.f[in.args[0]])
+		s.f[r], s.f[in.pair] = e, sh
+		return nil
+	}
 	return compute(s, r, in, n)
 }
 
@@ -176,34 +185,34 @@ func (c *chunkRun) load(s *state, r int, in *instr, lo, n int) {
 		}
 	case leafGen:
 		g := l.n.(*genNode)
-		base := bd.off + lo
-		at := func(k int) int {
-			if pos == nil {
-				return base + k
+		if pos == nil {
+			// contiguous: positions base, base+1, ...
+			pos = s.pos[:n]
+			base := bd.off + lo
+			for k := range pos {
+				pos[k] = base + k
 			}
-			return pos[k]
 		}
 		switch g.kind {
 		case genArange:
 			if in.dt == Int64 {
 				d := s.ib[r][:n]
 				st, sp := int64(g.start), int64(g.step)
-				for k := range d {
-					d[k] = st + sp*int64(at(k))
+				for k, p := range pos {
+					d[k] = st + sp*int64(p)
 				}
 				s.i[r] = d
 				return
 			}
 			d := s.fb[r][:n]
-			for k := range d {
-				d[k] = g.start + g.step*float64(at(k))
+			for k, p := range pos {
+				d[k] = g.start + g.step*float64(p)
 			}
 			s.f[r] = d
 		case genLinspace:
 			d := s.fb[r][:n]
 			last := g.shp[0] - 1
-			for k := range d {
-				p := at(k)
+			for k, p := range pos {
 				d[k] = g.start + g.step*float64(p)
 				if g.last && p == last {
 					d[k] = g.stop
@@ -213,21 +222,15 @@ func (c *chunkRun) load(s *state, r int, in *instr, lo, n int) {
 		case genUniform:
 			d := s.fb[r][:n]
 			sh := seedHash(g.seed)
-			if pos == nil {
-				for k := range d {
-					d[k] = g.lo + (g.hi-g.lo)*uniformAt(sh, uint64(base+k))
-				}
-			} else {
-				for k, p := range pos {
-					d[k] = g.lo + (g.hi-g.lo)*uniformAt(sh, uint64(p))
-				}
+			for k, p := range pos {
+				d[k] = g.lo + (g.hi-g.lo)*uniformAt(sh, uint64(p))
 			}
 			s.f[r] = d
 		case genNormal:
 			d := s.fb[r][:n]
 			sh := seedHash(g.seed)
-			for k := range d {
-				d[k] = g.lo + g.hi*normalAt(sh, uint64(at(k)))
+			for k, p := range pos {
+				d[k] = g.lo + g.hi*normalAt(sh, uint64(p))
 			}
 			s.f[r] = d
 		}

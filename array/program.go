@@ -23,6 +23,11 @@ type instr struct {
 	src  DType   // opCast: operand type; comparisons: operand type
 	cnst float64 // constants (load == 0, op == opInvalid)
 	isC  bool    // a constant register
+	// pair: an opExp whose result feeds an opSinhFromExp of the same
+	// operand computes both in one pass (fastmath.ExpSinhTo); pair is the
+	// sinh register, and that instruction is marked done.
+	pair int
+	done bool
 }
 
 // program is a fused kernel: instructions in dependency order, the result
@@ -116,6 +121,16 @@ func (b *progBuilder) emit(in instr) int {
 
 func (b *progBuilder) finish() *program {
 	p := &program{ins: b.p.ins, out: b.p.out}
+	for r := range p.ins {
+		in := &p.ins[r]
+		if in.op == opSinhFromExp {
+			e := &p.ins[in.args[0]]
+			if e.op == opExp && e.pair == 0 && e.args[0] == in.args[1] {
+				e.pair = r
+				in.done = true
+			}
+		}
+	}
 	return p
 }
 

@@ -252,6 +252,14 @@ func (lw *lowering) reduce(n *reduceNode) (*chunks, error) {
 	}
 	foldDT := n.in.dtype()
 	counts := r.g.counts()
+	// A sum of products over whole chunks folds the last multiplication
+	// into the sum (a dot product): the product is never stored.
+	dot := -1
+	if last := &r.prog.ins[r.prog.out]; last.op == opMul && last.dt == Float64 && last.narg == 2 &&
+		(n.kind == redSum || n.kind == redMean) && allTrue(n.axes) && !last.done && last.pair == 0 {
+		last.done = true
+		dot = r.prog.out
+	}
 	// group partials by the chunk coordinates of the axes kept
 	var keptCounts []int
 	for a, red := range n.axes {
@@ -323,10 +331,13 @@ func (lw *lowering) reduce(n *reduceNode) (*chunks, error) {
 					if ats != nil {
 						sa = ats[off : off+seg]
 					}
-					switch foldDT {
-					case Float64:
+					switch {
+					case dot >= 0:
+						in := &r.prog.ins[dot]
+						p.foldDot(s.f[in.args[0]][off:off+seg], s.f[in.args[1]][off:off+seg], slot)
+					case foldDT == Float64:
 						p.foldF(s.f[reg][off:off+seg], slot, lastStride, sa)
-					case Int64:
+					case foldDT == Int64:
 						p.foldI(s.i[reg][off:off+seg], slot, lastStride, sa)
 					default:
 						p.foldB(s.b[reg][off:off+seg], slot, lastStride)

@@ -3,20 +3,21 @@ package array
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/dusk-go/dusk/graph"
 )
 
 // MatMul returns the matrix product x·y of two 2-D arrays, in float64.
 // It is computed as a blocked product of chunks: the task for output chunk
-// (i, j) multiplies row panel i of x by column panel j of y with gonum's
-// BLAS (pure Go and itself multi-threaded by default; OpenBLAS with the
-// openblas build tag, see the package documentation). The inner chunking of
-// y is aligned to x's when they differ.
+// (i, j) multiplies row panel i of x by column panel j of y. By default the
+// panels' product runs on dusk's own single-threaded pure-Go kernel
+// (internal/gemm) and x's row chunks are split so that every core gets
+// several tasks; with the openblas build tag it runs on OpenBLAS through
+// gonum's netlib bindings, multi-threaded itself, without the split. The
+// inner chunking of y is aligned to x's when they differ.
 func (x *Array) MatMul(y *Array) *Array {
 	if err := x.Err(); err != nil {
 		return x
@@ -42,8 +43,27 @@ func (x *Array) MatMul(y *Array) *Array {
 	if bg := b.nominal(); !slices.Equal(bg[0], inner) {
 		b = &rechunkNode{in: b, g: grid{inner, bg[1]}}
 	}
-	g := grid{slices.Clone(a.nominal()[0]), slices.Clone(b.nominal()[1])}
-	return wrap(&matmulNode{a: a, b: b, shp: []int{as[0], bs[1]}, g: g})
+	// Output row chunks: A's row chunks, split so that there are enough
+	// tasks for every core (the product of one task is single-threaded
+	// with the pure-Go kernel).
+	rows, cols := a.nominal()[0], b.nominal()[1]
+	want := 1
+	if splitProducts {
+		want = max(1, (4*runtime.GOMAXPROCS(0)+len(rows)*len(cols)-1)/(len(rows)*len(cols)))
+	}
+	var outRows []int
+	var src []rowSource
+	for i, r := range rows {
+		pieces := regular(r, max(1, (r+want-1)/want))
+		off := 0
+		for _, p := range pieces {
+			outRows = append(outRows, p)
+			src = append(src, rowSource{chunk: i, off: off})
+			off += p
+		}
+	}
+	g := grid{outRows, slices.Clone(cols)}
+	return wrap(&matmulNode{a: a, b: b, shp: []int{as[0], bs[1]}, g: g, rows: src})
 }
 
 // Dot is the dot product: MatMul for two 2-D arrays, the sum of the
@@ -87,7 +107,8 @@ func (n *matmulNode) lower(lw *lowering) (*chunks, error) {
 	K := len(a.g[1])
 	c := &chunks{g: n.g, dt: Float64}
 	k := 0
-	for i, rows := range n.g[0] {
+	for oi, rows := range n.g[0] {
+		i, r0 := n.rows[oi].chunk, n.rows[oi].off
 		for j, cols := range n.g[1] {
 			deps := make([]graph.ID, 0, 2*K)
 			inner := a.g[1]
@@ -99,7 +120,6 @@ func (n *matmulNode) lower(lw *lowering) (*chunks, error) {
 			}
 			fn := func(ctx context.Context, vals []any) (any, error) {
 				out := make([]float64, rows*cols)
-				cm := blas64.General{Rows: rows, Cols: cols, Data: out, Stride: max(cols, 1)}
 				for kk, depth := range inner {
 					if err := ctx.Err(); err != nil {
 						return nil, err
@@ -107,9 +127,8 @@ func (n *matmulNode) lower(lw *lowering) (*chunks, error) {
 					if rows == 0 || cols == 0 || depth == 0 {
 						continue
 					}
-					am := blas64.General{Rows: rows, Cols: depth, Data: vals[kk].([]float64), Stride: depth}
-					bm := blas64.General{Rows: depth, Cols: cols, Data: vals[K+kk].([]float64), Stride: cols}
-					blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, am, bm, 1, cm)
+					av := vals[kk].([]float64)[r0*depth : (r0+rows)*depth]
+					gemm(rows, cols, depth, av, depth, vals[K+kk].([]float64), cols, out, cols)
 				}
 				return out, nil
 			}

@@ -261,7 +261,12 @@ type matmulNode struct {
 	a, b node
 	shp  []int
 	g    grid
+	rows []rowSource // per output row chunk: the rows of a it reads
 }
+
+// rowSource is a range of rows of one row chunk of a matrix product's
+// left operand: chunk index and first row within it.
+type rowSource struct{ chunk, off int }
 
 func (n *matmulNode) shape() []int   { return n.shp }
 func (n *matmulNode) dtype() DType   { return Float64 }

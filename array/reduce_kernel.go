@@ -138,6 +138,20 @@ func at2(at []int, j int) []int {
 	return at[j : j+1]
 }
 
+// foldDot folds the products x[j]*y[j] into one slot of a Sum or Mean:
+// the kernel's last multiplication, fused with the sum.
+func (p *partial) foldDot(x, y []float64, s int) {
+	if p.usPW {
+		for lo := 0; lo < len(x); lo += pairRun {
+			hi := min(lo+pairRun, len(x))
+			p.pw.Add(fastmath.Dot(x[lo:hi], y[lo:hi]))
+		}
+	} else {
+		p.f[s] += fastmath.Dot(x, y)
+	}
+	p.cnt[s] += int64(len(x))
+}
+
 // count adds one to the counts of n slots from slot.
 func (p *partial) count(slot, n int) {
 	c := p.cnt[slot : slot+n]

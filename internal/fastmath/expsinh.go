@@ -9,10 +9,12 @@ import "math"
 // nor a division. This is the kernel of an expression that uses both
 // Exp and Sinh of one operand.
 //
-// e[i] is exactly what ExpTo computes. s[i] is within 0.6 ulp for
-// 1 <= |x| <= 700 (2*sinh is formed as an exact difference of the two
-// scales plus the small terms, then rounded once), sinhPoly's 0.82 ulp for
-// |x| < 1, and math.Sinh's result beyond 700, for NaN and for ±Inf.
+// e[i] is exactly what ExpTo computes. s[i] is within 1.05 ulp for
+// 1 <= |x| <= 700 (1.03 measured: 2*sinh is the difference of the two
+// scales plus the difference of the small terms), sinhPoly's 0.82 ulp for
+// |x| < 1, and math.Sinh's result beyond 700, for NaN and for ±Inf. It
+// costs about 1.1 ns per element more than ExpTo alone, against 1.6 ns
+// for SinhFromExp after ExpTo (which is within 1.6 ulp).
 //
 // e and s must not overlap x or each other. It panics if len(e) or len(s)
 // is less than len(x).
@@ -47,11 +49,7 @@ func ExpSinhTo(e, s, x []float64) {
 		en := &tab[kn&(expN-1)]
 		scaleN := math.Float64frombits(en.bits + kn<<(52-expBits))
 		tmpN := en.tail - r + r2*(a-b)
-		// 2*sinh = (scale - scaleN) + (scale*tmp - scaleN*tmpN), the
-		// difference of the scales kept exactly by TwoSum.
-		hi := scale - scaleN
-		bb := hi - scale
-		lo := (scale - (hi - bb)) - (scaleN + bb)
-		s[i] = 0.5 * (hi + (lo + (scale*tmp - scaleN*tmpN)))
+		// 2*sinh = (scale - scaleN) + (scale*tmp - scaleN*tmpN)
+		s[i] = 0.5 * ((scale - scaleN) + (scale*tmp - scaleN*tmpN))
 	}
 }

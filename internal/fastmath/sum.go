@@ -61,3 +61,26 @@ func (p *Pairwise) Value() float64 {
 	}
 	return s
 }
+
+// Dot returns the sum of x[i]*y[i] for i < len(x), with 8 accumulators
+// like Sum. It panics if len(y) < len(x).
+func Dot(x, y []float64) float64 {
+	y = y[:len(x)]
+	var s0, s1, s2, s3, s4, s5, s6, s7 float64
+	for len(x) >= 8 {
+		s0 += x[0] * y[0]
+		s1 += x[1] * y[1]
+		s2 += x[2] * y[2]
+		s3 += x[3] * y[3]
+		s4 += x[4] * y[4]
+		s5 += x[5] * y[5]
+		s6 += x[6] * y[6]
+		s7 += x[7] * y[7]
+		x, y = x[8:], y[8:]
+	}
+	var t float64
+	for i, v := range x {
+		t += v * y[i]
+	}
+	return ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)) + t
+}

@@ -131,3 +131,18 @@ func TestPairwiseAllocs(t *testing.T) {
 		t.Errorf("allocations: got %v, want %v", n, 0)
 	}
 }
+
+func TestDot(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 8, 9, 100, 2048} {
+		x := make([]float64, n)
+		y := make([]float64, n)
+		want := 0.0
+		for i := range x {
+			x[i], y[i] = float64(i%7)-3, float64(i%5)*0.5
+			want += x[i] * y[i]
+		}
+		if got := Dot(x, y); got != want {
+			t.Errorf("n=%d: got %v, want %v", n, got, want)
+		}
+	}
+}

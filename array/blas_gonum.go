@@ -12,6 +12,10 @@ const BLAS = "dusk-go"
 // product is split into several tasks per core.
 const splitProducts = true
 
+// productTasksPerCore is how many tasks a matrix product is split into
+// per core: several tasks per core balance the load.
+const productTasksPerCore = 4
+
 // gemm computes C += A·B on row-major matrices.
 func gemm(m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
 	gemmpkg.Mul(m, n, k, a, lda, b, ldb, c, ldc)

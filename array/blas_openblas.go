@@ -2,6 +2,12 @@
 
 package array
 
+/*
+#cgo LDFLAGS: -lopenblas
+void openblas_set_num_threads(int);
+*/
+import "C"
+
 import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -12,14 +18,25 @@ import (
 // OpenBLAS through gonum's netlib bindings (cgo). Build with, on Debian:
 //
 //	apt install libopenblas-dev
-//	CGO_LDFLAGS="-lopenblas" go build -tags openblas ./...
-func init() { blas64.Use(netlib.Implementation{}) }
+//	go build -tags openblas ./...
+//
+// Each product runs on one OpenBLAS thread: dusk runs one per core, as it
+// does with its own kernel, so OpenBLAS's threads would only compete.
+func init() {
+	blas64.Use(netlib.Implementation{})
+	C.openblas_set_num_threads(1)
+}
 
 // BLAS names the implementation of matrix products.
 const BLAS = "openblas"
 
-// splitProducts: OpenBLAS threads each product itself.
-const splitProducts = false
+// splitProducts: products are split into several single-threaded tasks
+// per core.
+const splitProducts = true
+
+// productTasksPerCore is how many tasks a matrix product is split into
+// per core: one task per core: each call packs its panels, so fewer, larger calls pay less packing.
+const productTasksPerCore = 1
 
 // gemm computes C += A·B on row-major matrices.
 func gemm(m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {

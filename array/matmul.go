@@ -49,7 +49,7 @@ func (x *Array) MatMul(y *Array) *Array {
 	rows, cols := a.nominal()[0], b.nominal()[1]
 	want := 1
 	if splitProducts {
-		want = max(1, (4*runtime.GOMAXPROCS(0)+len(rows)*len(cols)-1)/(len(rows)*len(cols)))
+		want = max(1, (productTasksPerCore*runtime.GOMAXPROCS(0)+len(rows)*len(cols)-1)/(len(rows)*len(cols)))
 	}
 	var outRows []int
 	var src []rowSource

@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"slices"
 
-
 	"github.com/dusk-go/dusk/graph"
 )
 

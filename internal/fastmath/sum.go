@@ -82,5 +82,5 @@ func Dot(x, y []float64) float64 {
 	for i, v := range x {
 		t += v * y[i]
 	}
-	return ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7)) + t
+	return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) + t
 }

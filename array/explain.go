@@ -3,8 +3,6 @@ package array
 import (
 	"fmt"
 	"strings"
-
-	"github.com/dusk-go/dusk/graph"
 )
 
 // Explain describes how the array would be computed: the plan as built,
@@ -29,24 +27,6 @@ func (x *Array) Explain() string {
 		b.WriteByte('\n')
 	}
 	b.WriteString("== task graph\n")
-	b.WriteString(graphShape(g))
-	return b.String()
-}
-
-// graphShape summarises a graph: its size, then one line per operation
-// with its number of tasks.
-func graphShape(g *graph.Graph) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d tasks, %d outputs\n", g.Len(), len(g.Outputs()))
-	ops := g.Ops()
-	count := make([]int, len(ops))
-	for id := range g.Len() {
-		count[g.OpIndex(graph.ID(id))]++
-	}
-	for i, op := range ops {
-		if count[i] > 0 {
-			fmt.Fprintf(&b, "  %-40s %d tasks\n", op, count[i])
-		}
-	}
+	b.WriteString(g.Summary())
 	return b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/dusk-go/dusk/internal/fastmath"
+	"github.com/dusk-go/dusk/internal/hashing"
 )
 
 // elemError is an error of one element of a kernel, at a position of the
@@ -249,24 +250,13 @@ func gather[T any](buf, data []T, pos []int, from int, contig bool) []T {
 	return buf
 }
 
-// mix64 is the finalizer of SplitMix64: a bijection of 64-bit words with
-// good avalanche, used as a counter-based generator.
-func mix64(z uint64) uint64 {
-	z ^= z >> 30
-	z *= 0xbf58476d1ce4e5b9
-	z ^= z >> 27
-	z *= 0x94d049bb133111eb
-	z ^= z >> 31
-	return z
-}
-
 // seedHash is the per-stream key of the counter-based generator.
-func seedHash(seed uint64) uint64 { return mix64(seed + 0x9e3779b97f4a7c15) }
+func seedHash(seed uint64) uint64 { return hashing.Mix64(seed + 0x9e3779b97f4a7c15) }
 
 // uniformAt returns the uniform [0, 1) number of element i of the stream
 // keyed sh.
 func uniformAt(sh, i uint64) float64 {
-	h := mix64(sh ^ (i * 0x9e3779b97f4a7c15))
+	h := hashing.Mix64(sh ^ (i * 0x9e3779b97f4a7c15))
 	return float64(h>>11) * 0x1p-53
 }
 

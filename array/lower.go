@@ -77,6 +77,20 @@ func (lw *lowering) lower(n node) (*chunks, error) {
 	return c, nil
 }
 
+// fused compiles the fused kernel of n (on grid g, or its own when nil)
+// and lowers the materialized nodes it reads.
+func (lw *lowering) fused(n node, g grid) (*region, []*chunks, error) {
+	r, err := newRegion(n, g)
+	if err != nil {
+		return nil, nil, err
+	}
+	deps, err := lw.regionDeps(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, deps, nil
+}
+
 // regionDeps lowers the materialized nodes a region reads.
 func (lw *lowering) regionDeps(r *region) ([]*chunks, error) {
 	deps := make([]*chunks, len(r.deps))
@@ -165,11 +179,7 @@ func regionTasks(r *region, deps []*chunks) []chunkTask {
 // materialize computes a node's chunks with its fused kernel, on grid g
 // (the region's own grid when nil).
 func (lw *lowering) materialize(n node, g grid) (*chunks, error) {
-	r, err := newRegion(n, g)
-	if err != nil {
-		return nil, err
-	}
-	deps, err := lw.regionDeps(r)
+	r, deps, err := lw.fused(n, g)
 	if err != nil {
 		return nil, err
 	}
@@ -222,11 +232,7 @@ func newValues(dt DType, n int) any {
 // elements into a partial result, then partials along the reduced axes
 // are merged in a tree of fan-in n.fanIn, then finished.
 func (lw *lowering) reduce(n *reduceNode) (*chunks, error) {
-	r, err := newRegion(n.in, nil)
-	if err != nil {
-		return nil, err
-	}
-	deps, err := lw.regionDeps(r)
+	r, deps, err := lw.fused(n.in, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -38,30 +38,6 @@ func (f *Frame) Explain() string {
 		return b.String()
 	}
 	b.WriteString("== task graph\n")
-	b.WriteString(graphShape(g))
-	return b.String()
-}
-
-// graphShape summarises a graph: its size, then one line per operation with
-// its number of tasks and the key of its first task.
-func graphShape(g *graph.Graph) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d tasks, %d outputs\n", g.Len(), len(g.Outputs()))
-	ops := g.Ops()
-	count := make([]int, len(ops))
-	first := make([]string, len(ops))
-	for id := range g.Len() {
-		i := g.OpIndex(graph.ID(id))
-		if count[i] == 0 {
-			first[i] = g.Key(graph.ID(id)).String()
-		}
-		count[i]++
-	}
-	for i, op := range ops {
-		if count[i] == 0 {
-			continue
-		}
-		fmt.Fprintf(&b, "  %4d × %s  (%s, ...)\n", count[i], op, first[i])
-	}
+	b.WriteString(g.Summary())
 	return b.String()
 }

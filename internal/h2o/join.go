@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/dusk-go/dusk/internal/hashing"
 )
 
 // Join describes one data set of the db-benchmark's join task: the left
@@ -259,7 +261,7 @@ func (gen *joinGen) poolIndex(l int, src int64) uint64 {
 	if k < s.n {
 		return k
 	}
-	return below(mix64(d.seed^k), s.n)
+	return below(hashing.Mix64(d.seed^k), s.n)
 }
 
 // key returns the key at pool position p of column l: the left table's

@@ -3,24 +3,15 @@ package h2o
 import (
 	"math/bits"
 	"math/rand/v2"
-)
 
-// mix64 is SplitMix64's finalizer: a bijection of uint64 whose outputs
-// look independent for inputs that differ in a few bits.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
+	"github.com/dusk-go/dusk/internal/hashing"
+)
 
 // derive returns a seed for the stream named by the tags under seed.
 func derive(seed uint64, tags ...uint64) uint64 {
-	h := mix64(seed ^ 0x9e3779b97f4a7c15)
+	h := hashing.Mix64(seed ^ 0x9e3779b97f4a7c15)
 	for _, t := range tags {
-		h = mix64(h ^ mix64(t+0x632be59bd9b4e019))
+		h = hashing.Mix64(h ^ hashing.Mix64(t+0x632be59bd9b4e019))
 	}
 	return h
 }
@@ -28,7 +19,7 @@ func derive(seed uint64, tags ...uint64) uint64 {
 // newStream returns the PCG stream named by (seed, tags...).
 func newStream(seed uint64, tags ...uint64) *rand.PCG {
 	a := derive(seed, tags...)
-	return rand.NewPCG(a, mix64(a^0xda942042e4dd58b5))
+	return rand.NewPCG(a, hashing.Mix64(a^0xda942042e4dd58b5))
 }
 
 // below maps a uniform 64-bit word to [0, n) by the high half of u*n
@@ -79,7 +70,7 @@ func (p *perm) at(i uint64) uint64 {
 func (p *perm) round(x uint64) uint64 {
 	l, r := x>>p.half, x&p.mask
 	for _, k := range p.keys {
-		l, r = r, l^(mix64(r^k)&p.mask)
+		l, r = r, l^(hashing.Mix64(r^k)&p.mask)
 	}
 	return l<<p.half | r
 }

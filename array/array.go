@@ -165,7 +165,7 @@ func (c config) gridFor(op string, shape []int, dt DType) (grid, error) {
 				g[a] = []int{0}
 			}
 		}
-		return g, nil
+		return checkGrid(op, g)
 	case c.chunks != nil:
 		if len(c.chunks) > len(shape) {
 			return nil, fmt.Errorf("%w: %s: %d chunk sizes for %d dimensions", ErrShape, op, len(c.chunks), len(shape))
@@ -181,12 +181,24 @@ func (c config) gridFor(op string, shape []int, dt DType) (grid, error) {
 			}
 			g[a] = regular(shape[a], size)
 		}
-		return g, nil
+		return checkGrid(op, g)
 	}
 	if c.bytes <= 0 {
 		return nil, fmt.Errorf("%w: %s: chunk bytes %d", ErrValue, op, c.bytes)
 	}
-	return autoGrid(shape, dt.Size(), c.bytes), nil
+	return checkGrid(op, autoGrid(shape, dt.Size(), c.bytes))
+}
+
+// checkGrid refuses grids of more than MaxChunks chunks.
+func checkGrid(op string, g grid) (grid, error) {
+	n := 1
+	for _, s := range g {
+		n *= len(s)
+		if len(s) == 0 || n > MaxChunks {
+			return nil, fmt.Errorf("%w: %s: more than %d chunks (%v); use larger chunks", ErrValue, op, MaxChunks, g)
+		}
+	}
+	return g, nil
 }
 
 func source(op string, shape []int, opts []Option, build func(c config, g grid) node) *Array {
@@ -203,6 +215,10 @@ func source(op string, shape []int, opts []Option, build func(c config, g grid) 
 	}
 	return wrap(build(c, g))
 }
+
+// MaxChunks is the most chunks an array may have: each chunk is a task,
+// and a plan of more tasks than this is a mistake in the chunk sizes.
+const MaxChunks = 1 << 24
 
 // Full returns an array of the given shape with every element v (converted
 // to the Type option's type: v != 0 for Bool, truncated for Int64).

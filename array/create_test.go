@@ -140,6 +140,8 @@ func TestErrorsAtBuildTime(t *testing.T) {
 		{"negative shape", Ones([]int{-1}), ErrShape},
 		{"arange step", Arange(0, 1, 0), ErrValue},
 		{"linspace", Linspace(0, 1, -1), ErrValue},
+		{"too many chunks", Ones([]int{1 << 40}, Chunks(1)), ErrValue},
+		{"too many auto chunks", Ones([]int{1 << 30, 1 << 30}), ErrValue},
 		{"clip bounds", a.Clip(2, 1), ErrValue},
 		{"concatenate shapes", Concatenate(0, a, b), ErrShape},
 		{"stack shapes", Stack(0, a, a.T()), ErrShape},

@@ -84,6 +84,9 @@ func (lw *lowering) fused(n node, g grid) (*region, []*chunks, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if _, err := checkGrid(kernelOp(r), r.g); err != nil {
+		return nil, nil, err
+	}
 	deps, err := lw.regionDeps(r)
 	if err != nil {
 		return nil, nil, err

@@ -3,6 +3,7 @@ package array
 import (
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // node is a logical plan node. The set of kinds is closed: one small struct
@@ -100,6 +101,18 @@ func (n *memNode) String() string {
 	return fmt.Sprintf("%s %v %s chunks %v", n.label, n.shp, n.dt, n.g)
 }
 
+// gridOnce computes a fusable node's chunk grid once: it takes a walk of
+// the node's region, and nodes are immutable.
+type gridOnce struct {
+	once sync.Once
+	g    grid
+}
+
+func (c *gridOnce) get(n node) grid {
+	c.once.Do(func() { c.g = regionGridOf(n) })
+	return c.g
+}
+
 // ewNode is an elementwise operation over its inputs, broadcast to one
 // shape. Chains of them fuse into one kernel.
 type ewNode struct {
@@ -108,11 +121,12 @@ type ewNode struct {
 	shp []int
 	dt  DType
 	to  DType // opCast: the target type
+	gc  gridOnce
 }
 
 func (n *ewNode) shape() []int   { return n.shp }
 func (n *ewNode) dtype() DType   { return n.dt }
-func (n *ewNode) nominal() grid  { return regionGridOf(n) }
+func (n *ewNode) nominal() grid  { return n.gc.get(n) }
 func (n *ewNode) inputs() []node { return n.in }
 func (n *ewNode) String() string {
 	if n.op == opCast {
@@ -138,11 +152,12 @@ type viewNode struct {
 	shp  []int
 	axes []viewAxis // one per input axis
 	desc string
+	gc   gridOnce
 }
 
 func (n *viewNode) shape() []int   { return n.shp }
 func (n *viewNode) dtype() DType   { return n.in.dtype() }
-func (n *viewNode) nominal() grid  { return regionGridOf(n) }
+func (n *viewNode) nominal() grid  { return n.gc.get(n) }
 func (n *viewNode) inputs() []node { return []node{n.in} }
 func (n *viewNode) String() string { return fmt.Sprintf("%s → %v", n.desc, n.shp) }
 

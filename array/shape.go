@@ -166,13 +166,17 @@ func cStrides(shape []int) []int {
 }
 
 // regular splits n into chunks of size c (the last one ragged). c <= 0 or
-// c >= n gives one chunk.
+// c >= n gives one chunk. More than MaxChunks chunks give nil, which
+// checkGrid reports.
 func regular(n, c int) []int {
 	if n == 0 {
 		return []int{0}
 	}
 	if c <= 0 || c >= n {
 		return []int{n}
+	}
+	if (n-1)/c+1 > MaxChunks {
+		return nil
 	}
 	out := make([]int, 0, (n+c-1)/c)
 	for o := 0; o < n; o += c {

@@ -290,7 +290,8 @@ func Uniform(seed uint64, shape []int, opts ...Option) *Array {
 }
 
 // Normal returns an array of pseudo-random numbers from the standard
-// normal distribution, reproducible like Uniform's.
+// normal distribution (a ziggurat over the same counter-based hashes),
+// reproducible like Uniform's.
 func Normal(seed uint64, shape []int, opts ...Option) *Array {
 	return source("normal", shape, append(opts, Type(Float64)), func(c config, g grid) node {
 		return &genNode{kind: genNormal, shp: slices.Clone(shape), dt: Float64, g: g, seed: seed, lo: 0, hi: 1}

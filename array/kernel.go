@@ -3,10 +3,8 @@ package array
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/dusk-go/dusk/internal/fastmath"
-	"github.com/dusk-go/dusk/internal/hashing"
 )
 
 // elemError is an error of one element of a kernel, at a position of the
@@ -248,24 +246,6 @@ func gather[T any](buf, data []T, pos []int, from int, contig bool) []T {
 		buf[k] = data[p]
 	}
 	return buf
-}
-
-// seedHash is the per-stream key of the counter-based generator.
-func seedHash(seed uint64) uint64 { return hashing.Mix64(seed + 0x9e3779b97f4a7c15) }
-
-// uniformAt returns the uniform [0, 1) number of element i of the stream
-// keyed sh.
-func uniformAt(sh, i uint64) float64 {
-	h := hashing.Mix64(sh ^ (i * 0x9e3779b97f4a7c15))
-	return float64(h>>11) * 0x1p-53
-}
-
-// normalAt returns a standard normal number for element i (Box–Muller on
-// two uniform numbers of the element).
-func normalAt(sh, i uint64) float64 {
-	u1 := uniformAt(sh, 2*i)
-	u2 := uniformAt(sh, 2*i+1)
-	return math.Sqrt(-2*math.Log1p(-u1)) * math.Cos(2*math.Pi*u2)
 }
 
 // compute runs an operation instruction over a block.

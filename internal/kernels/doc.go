@@ -28,6 +28,16 @@
 //	Extract                          year … second of a date or timestamp         temporal.go, civil.go
 //	Filter, FilterArray              keep the rows a boolean mask selects         filter.go
 //	Broadcast                        a scalar as an n-row array                   broadcast.go
+//	Take, TakeRecord                 gather rows by index (-1: null)              take.go
+//	SortIndices, TopKIndices         stable multi-key sort permutation; top k     sort.go
+//	RowComparer                      compare rows of two records on sort keys     partition.go
+//	RangePartition, Split            assign rows to key ranges; scatter by part   partition.go
+//	MergeSorted                      k-way merge of sorted records                partition.go
+//
+// Sorting orders nulls last unless NullsFirst (in either direction), NaN
+// above every number and -0 equal to +0, text by bytes and dictionaries by
+// their values. It radix-sorts 64-bit normalised keys (text 7 bytes at a
+// time) and falls back to comparison only inside small runs of ties.
 //
 // # Operands
 //

@@ -164,6 +164,14 @@ func (l *lowering) lower(n node) ([]graph.ID, error) {
 			return head(mem, schema, recs, limit)
 		}, graph.Hints{Op: fmt.Sprintf("frame: head(%d)", x.n)}, ids...)
 		return []graph.ID{id}, nil
+	case *aggregateNode:
+		return l.lowerAggregate(x)
+	case *joinNode:
+		return l.lowerJoin(x)
+	case *sortNode:
+		return l.lowerSort(x)
+	case *topKNode:
+		return l.lowerTopK(x)
 	case *scanNode, *memoryNode, *filterNode, *projectNode:
 		// Not fused (the fuse pass did not run): a stage of its own.
 		f, err := fuseStages(n)

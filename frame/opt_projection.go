@@ -58,6 +58,29 @@ func prune(n node, need []string) node {
 			ins[i] = prune(in, need)
 		}
 		return &concatNode{ins: ins}
+	case *aggregateNode:
+		return x.withInputs([]node{prune(x.input, x.columns())})
+	case *joinNode:
+		// the join's output has every column of both sides
+		return x.withInputs([]node{prune(x.left, nil), prune(x.right, nil)})
+	case *sortNode:
+		req := need
+		if req != nil {
+			req = slices.Clone(need)
+			for _, k := range x.keys {
+				req = union(req, []string{k.Col})
+			}
+		}
+		return x.withInputs([]node{prune(x.input, req)})
+	case *topKNode:
+		req := need
+		if req != nil {
+			req = slices.Clone(need)
+			for _, k := range x.keys {
+				req = union(req, []string{k.Col})
+			}
+		}
+		return x.withInputs([]node{prune(x.input, req)})
 	case *scanNode:
 		if need == nil {
 			return x

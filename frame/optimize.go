@@ -18,6 +18,7 @@ var passes = []pass{
 	{"fold-constants", foldConstants},
 	{"push-predicates", pushPredicates},
 	{"push-projections", pushProjections},
+	{"top-k", limitSorts},
 	{"fuse-stages", fuseStages},
 }
 

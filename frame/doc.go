@@ -12,8 +12,8 @@
 // # Plans
 //
 // A Frame holds a logical plan: immutable nodes (Scan, Memory, Filter,
-// Project, Limit, Concat) of a sealed interface, each with a String for
-// EXPLAIN. Select, SelectExprs, WithColumns, Rename and Drop all build a
+// Project, Limit, Concat, Aggregate, Join, Sort, TopK) of a sealed
+// interface, each with a String for EXPLAIN. Select, SelectExprs, WithColumns, Rename and Drop all build a
 // Project. Expressions (Expr) are checked against the input's schema when an
 // operation is built, so an unknown column or a type error ("a" + 1) is
 // found then, kept in the Frame, and returned by Err, Compute, Stream and
@@ -21,16 +21,46 @@
 //
 // # The optimizer
 //
-// Before a frame runs, its plan passes through four rewrites, one file each:
+// Before a frame runs, its plan passes through five rewrites, one file each:
 // constant folding (opt_fold.go), predicate pushdown through projections and
 // unions and into scans (opt_predicate.go; Parquet uses the predicates to
 // skip row groups by their statistics), projection pushdown so that scans
-// read only the columns the plan uses (opt_projection.go), and fusion of
+// read only the columns the plan uses (opt_projection.go), Head after Sort
+// as a TopK (opt_topk.go), and fusion of
 // every chain of per-partition steps into a stage (opt_fuse.go). Lowering
 // makes one task per partition of each stage, which reads its partition and
 // runs the stage's filters and projections on the record in one go; a Head
 // adds one task that gathers the first rows. The graph passes (cull, fuse,
 // order) then run as for any graph.
+//
+// # Group-by, joins and sorting
+//
+// These move rows between partitions. Every one is built on one shuffle
+// (shuffle.go): each input partition's split task assigns every row a
+// bucket (by the hash of its key, or by its key's range) and cuts the record
+// into one record per bucket; an extract task per bucket hands each piece on
+// as a value of its own, so the scheduler accounts, spills (to badger) and
+// reads back each piece alone, and the task of bucket b reads only its
+// pieces. No task holds more than its bucket.
+//
+//   - GroupBy(...).Agg(...) aggregates each partition into partial states
+//     (internal/agg over the group ids of internal/hashtable, keys of any
+//     type, null keys a group of their own) and combines the partials: in a
+//     tree of fan-in 8 (GroupTree), by a hash shuffle of the partials into
+//     buckets merged in parallel (GroupShuffle), or (GroupAuto, the default)
+//     by a shuffle whose number of used buckets a decision task picks at run
+//     time from the merged HyperLogLog sketches the partials carry: one
+//     bucket (every partial merged in one task) for few groups, about 2^17
+//     groups per bucket otherwise. Distinct and ValueCounts are group-bys.
+//   - Join broadcasts a right side of one partition (every probe task
+//     builds its hash table) and otherwise shuffles both sides by key hash
+//     and joins bucket by bucket; null keys never match. Inner, Left,
+//     Right, Outer, Semi and Anti joins.
+//   - Sort samples every partition, picks range boundaries in one task,
+//     range-partitions the rows, and sorts each range: the result's
+//     partitions in order are sorted. A Head after a Sort becomes a TopK
+//     (opt_topk.go): each partition keeps its first k rows, one task the
+//     first k of those.
 //
 // # Evaluation
 //

@@ -500,3 +500,28 @@ func TestGroupByErrors(t *testing.T) {
 }
 
 var _ = slices.Clone[[]int]
+
+// An empty input gives no groups; keys that are all null form one group.
+func TestGroupByEdgeCases(t *testing.T) {
+	for _, m := range executionModes()[:3] {
+		mem, opts := checked(t, m)
+		empty := randomRecords(mem, rand.New(rand.NewPCG(1, 1)), 1, 0)
+		releaseAtEnd(t, empty)
+		got := computeRows(t, FromRecords(empty...).GroupBy("s").Agg(Sum("i"), Len()), opts, 1)
+		if len(got) != 0 {
+			t.Errorf("%s: empty input: got %d groups, want 0", m.name, len(got))
+		}
+		recs := randomRecords(mem, rand.New(rand.NewPCG(2, 2)), 3, 90)
+		releaseAtEnd(t, recs)
+		nulls := FromRecords(recs...).WithColumns(Lit(nil).Cast(arrow.PrimitiveTypes.Int64).As("nk"))
+		got = computeRows(t, nulls.GroupBy("nk").Agg(Len()), opts, 1)
+		if len(got) != 1 || got[0][0] != nil || got[0][1].(int64) != int64(len(rowsOf(t, recs...))) {
+			t.Errorf("%s: all-null keys: got %v, want one null group of every row", m.name, got)
+		}
+		// nulls never match in a join
+		j := computeRows(t, nulls.Join(nulls, Inner, "nk"), opts, 0)
+		if len(j) != 0 {
+			t.Errorf("%s: join on null keys: got %d rows, want 0", m.name, len(j))
+		}
+	}
+}

@@ -18,7 +18,9 @@
 // copying; only a new string is copied, once, into the intern arena. A
 // dictionary column interns each dictionary entry on its first use in a
 // call and maps rows through that remap, so batches whose dictionaries
-// differ still give the same string the same code.
+// differ still give the same string the same code. A string-like key
+// column therefore takes its value type plain or dictionary-encoded
+// alike, and the plain keys Keys returns can go back into the table.
 //
 // # Modes
 //

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -147,6 +149,51 @@ func TestIOAndFrameSuitesQuickJSON(t *testing.T) {
 	checkMetrics(t, seen, map[string][]string{"filter-project": {"seconds", "rows"}})
 	if got := seen["filter-project"]["rows"]; got < 40000 || got > 60000 {
 		t.Errorf("filter-project kept %v of 1e5 rows, want about half (v3 is uniform on 0..100)", got)
+	}
+}
+
+// TestH2OSuiteQuickJSON runs the h2o suite at CI sizes (a G1 file of 1e5
+// rows, the J1 files of 1e6): the cases fail by themselves when an
+// answer's row count is out of its bounds; this checks the metrics and the
+// answers that are known exactly. It asserts no timing.
+func TestH2OSuiteQuickJSON(t *testing.T) {
+	seen := runJSON(t, "h2o", "h2o", "-json", "-quick", "-workers", "2", "-data-dir", t.TempDir())
+	want := map[string][]string{
+		"groupby": {"read_seconds", "groupby_total_seconds"},
+		"join":    {"read_seconds", "join_total_seconds"},
+	}
+	for q := 1; q <= 10; q++ {
+		want["groupby"] = append(want["groupby"], fmt.Sprintf("q%d_seconds", q), fmt.Sprintf("q%d_rows", q))
+		if q <= 5 {
+			want["join"] = append(want["join"], fmt.Sprintf("q%d_seconds", q), fmt.Sprintf("q%d_rows", q), fmt.Sprintf("q%d_chk_v1", q), fmt.Sprintf("q%d_chk_v2", q))
+		}
+	}
+	checkMetrics(t, seen, want)
+	g, j := seen["groupby"], seen["join"]
+	// K = 100 values of id1 and id4, N/K = 1000 of id3 and id6, two largest
+	// v3 of each id6, 1e5 rows counted once.
+	for m, v := range map[string]float64{"q1_rows": 100, "q3_rows": 1000, "q4_rows": 100, "q5_rows": 1000, "q7_rows": 1000, "q8_rows": 2000, "q10_chk_count": 1e5} {
+		if g[m] != v {
+			t.Errorf("groupby %s: got %v, want %v", m, g[m], v)
+		}
+	}
+	// the sum of v1 over all rows, whatever the grouping
+	for _, m := range []string{"q2_chk_v1", "q3_chk_v1", "q5_chk_v1"} {
+		if g[m] != g["q1_chk_v1"] {
+			t.Errorf("groupby %s: got %v, want q1's %v", m, g[m], g["q1_chk_v1"])
+		}
+	}
+	if g["q7_chk_range_v1_v2"] > 4*g["q7_rows"] || g["q7_chk_range_v1_v2"] < -14*g["q7_rows"] {
+		t.Errorf("groupby q7: %v over %v groups, want each in -14..4", g["q7_chk_range_v1_v2"], g["q7_rows"])
+	}
+	// every left row once in the left join; id5 is "id"+id2
+	if j["q3_rows"] != 1e6 {
+		t.Errorf("join q3_rows: got %v, want 1e6", j["q3_rows"])
+	}
+	for _, m := range []string{"q4_rows", "q4_chk_v1", "q4_chk_v2"} {
+		if q2 := "q2" + m[2:]; math.Abs(j[m]-j[q2]) > 1e-9*math.Abs(j[q2]) {
+			t.Errorf("join %s: got %v, want q2's %v", m, j[m], j[q2])
+		}
 	}
 }
 

@@ -46,6 +46,15 @@ type peerResult struct {
 	ComputeSeconds float64 `json:"compute_seconds,omitempty"`
 	// MaxRSSBytes is the node process's peak resident memory.
 	MaxRSSBytes int64 `json:"max_rss_bytes"`
+
+	// Question, RunSeconds, Chk and ChkColumns are the h2o tasks': one
+	// line per question ("q1"), where Seconds is the fastest of
+	// RunSeconds (the query alone, the data read before), Rows the
+	// answer's rows and Chk the sums of its measure columns ChkColumns.
+	Question   string    `json:"question,omitempty"`
+	RunSeconds []float64 `json:"run_seconds,omitempty"`
+	Chk        []float64 `json:"chk,omitempty"`
+	ChkColumns []string  `json:"chk_columns,omitempty"`
 }
 
 // peerJob is the JSON job peers.mjs reads.
@@ -54,6 +63,12 @@ type peerJob struct {
 	Task    string `json:"task"`
 	Path    string `json:"path,omitempty"`
 	Threads int    `json:"threads,omitempty"`
+	// Right, Questions and Runs are the h2o tasks': the join's right
+	// tables by name ("small", "medium", "big"), the questions to run (all
+	// when empty) and the timed runs of each.
+	Right     map[string]string `json:"right,omitempty"`
+	Questions []string          `json:"questions,omitempty"`
+	Runs      int               `json:"runs,omitempty"`
 }
 
 // The peer engines and the tasks peers.mjs runs.
@@ -64,6 +79,8 @@ const (
 	peerReadCSV       = "read_csv"       // read the CSV fully into memory
 	peerFilterProject = "filter_project" // read, keep v3 > 50, v = v1*v3, keep id1 and v; count and sum
 	peerVersion       = "version"        // report the engine's version
+	peerH2OGroupby    = "h2o_groupby"    // the db-benchmark's groupby questions, one line each
+	peerH2OJoin       = "h2o_join"       // its join questions
 )
 
 // runPeer runs task on engine over the CSV file path with threads threads
@@ -71,36 +88,11 @@ const (
 // first call installs the peers' packages when they are missing. Errors
 // wrap errPeerUnavailable when node or npm is missing or the install fails.
 func runPeer(ctx context.Context, engine, task, path string, threads int) (peerResult, error) {
-	dir, err := peersDir()
+	stdout, err := execPeer(ctx, peerJob{Engine: engine, Task: task, Path: path, Threads: threads})
 	if err != nil {
 		return peerResult{}, err
 	}
-	node, err := ensurePeers(ctx, dir)
-	if err != nil {
-		return peerResult{}, err
-	}
-	if path != "" {
-		if path, err = filepath.Abs(path); err != nil {
-			return peerResult{}, err
-		}
-	}
-	job, err := json.Marshal(peerJob{Engine: engine, Task: task, Path: path, Threads: threads})
-	if err != nil {
-		return peerResult{}, err
-	}
-
-	cmd := exec.CommandContext(ctx, node, "--expose-gc", "peers.mjs", string(job))
-	cmd.Dir = dir
-	cmd.WaitDelay = 5 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return peerResult{}, ctx.Err()
-		}
-		return peerResult{}, fmt.Errorf("peer %s %s: %w: %s", engine, task, err, lastLines(stderr.String(), 5))
-	}
-	res, err := parsePeerOutput(&stdout)
+	res, err := parsePeerOutput(stdout)
 	if err != nil {
 		return peerResult{}, fmt.Errorf("peer %s %s: %w", engine, task, err)
 	}
@@ -111,6 +103,83 @@ func runPeer(ctx context.Context, engine, task, path string, threads int) (peerR
 		return peerResult{}, fmt.Errorf("peer %s %s: reported %v seconds", engine, task, res.Seconds)
 	}
 	return res, nil
+}
+
+// runPeerLines runs job (an h2o task) in a fresh node process and returns
+// every line it printed, one per question. When the process fails part
+// way, it returns the lines printed before with the error.
+func runPeerLines(ctx context.Context, job peerJob) ([]peerResult, error) {
+	stdout, runErr := execPeer(ctx, job)
+	if stdout == nil {
+		return nil, runErr
+	}
+	var out []peerResult
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var res peerResult
+		if err := json.Unmarshal(line, &res); err != nil {
+			return out, errors.Join(runErr, fmt.Errorf("peer %s %s: output line %q: %w", job.Engine, job.Task, line, err))
+		}
+		if res.Engine != job.Engine || res.Task != job.Task {
+			return out, errors.Join(runErr, fmt.Errorf("peer %s %s: got a result of %s %s", job.Engine, job.Task, res.Engine, res.Task))
+		}
+		out = append(out, res)
+	}
+	if err := sc.Err(); err != nil {
+		return out, errors.Join(runErr, err)
+	}
+	return out, runErr
+}
+
+// execPeer runs job in a fresh node process and returns its standard
+// output, after installing the peers' packages on first use. On a failure
+// of the process it returns the output so far with the error; on one
+// before the process started, a nil output.
+func execPeer(ctx context.Context, job peerJob) (*bytes.Buffer, error) {
+	dir, err := peersDir()
+	if err != nil {
+		return nil, err
+	}
+	node, err := ensurePeers(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	if job.Path != "" {
+		if job.Path, err = filepath.Abs(job.Path); err != nil {
+			return nil, err
+		}
+	}
+	if job.Right != nil {
+		right := make(map[string]string, len(job.Right))
+		for name, p := range job.Right {
+			if right[name], err = filepath.Abs(p); err != nil {
+				return nil, err
+			}
+		}
+		job.Right = right
+	}
+	arg, err := json.Marshal(job)
+	if err != nil {
+		return nil, err
+	}
+
+	cmd := exec.CommandContext(ctx, node, "--expose-gc", "peers.mjs", string(arg))
+	cmd.Dir = dir
+	cmd.WaitDelay = 5 * time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return &stdout, fmt.Errorf("peer %s %s: %w: %s", job.Engine, job.Task, err, lastLines(stderr.String(), 5))
+	}
+	return &stdout, nil
 }
 
 // parsePeerOutput returns the last JSON line of peers.mjs's output.

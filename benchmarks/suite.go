@@ -40,6 +40,8 @@ func allSuites() []suite {
 		ioSuite(),
 		frameSuite(),
 		arraySuite(),
+		h2oSuite(),
+		oocSuite(),
 	}
 }
 

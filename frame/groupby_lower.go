@@ -28,13 +28,25 @@ const (
 	maxBuckets = 64
 	// treeFanIn is how many partial aggregates one tree merge combines.
 	treeFanIn = 8
+	// rawKey marks a partial aggregate that holds the input rows
+	// themselves: its partition had about as many groups as rows, so
+	// aggregating it first would only have doubled the work.
+	rawKey = "dusk.raw"
+	// probeRows is the prefix of a partition a partial aggregation looks
+	// at before deciding to pass the rows on raw: more than half as many
+	// groups as rows in it.
+	probeRows = 1 << 16
 )
 
 // aggPlan is an aggregate node resolved against its input: which columns
 // are keys and aggregation inputs, and the layout of partial aggregates
 // (key columns, then each aggregation's state columns).
 type aggPlan struct {
-	n        *aggregateNode
+	n *aggregateNode
+	// rawOK: partitions with nearly one group per row may pass their rows
+	// on unaggregated (not with First or Last, whose order key is the
+	// row's position in its partition).
+	rawOK    bool
 	keyIdx   []int
 	keyTypes []arrow.DataType
 	aggIdx   [][]int
@@ -44,7 +56,12 @@ type aggPlan struct {
 
 func newAggPlan(n *aggregateNode) (*aggPlan, error) {
 	in := n.input.schema()
-	p := &aggPlan{n: n}
+	p := &aggPlan{n: n, rawOK: true}
+	for _, a := range n.aggs {
+		if a.spec.Kind == agg.First || a.spec.Kind == agg.Last {
+			p.rawOK = false
+		}
+	}
 	for _, k := range n.keys {
 		i, err := columnIndex(in, k)
 		if err != nil {
@@ -275,15 +292,7 @@ func (l *lowering) lowerAggregate(n *aggregateNode) ([]graph.ID, error) {
 	for i, in := range ins {
 		base := int64(i) << 40
 		partials[i] = l.b.Add(graph.K(key, i), func(ctx context.Context, vals []any) (any, error) {
-			g, err := p.newGrouper(mem, p.keyTypes)
-			if err != nil {
-				return nil, err
-			}
-			defer g.release()
-			if err := g.update(vals[0].(arrow.Record), base); err != nil {
-				return nil, err
-			}
-			return g.partial()
+			return p.partialOf(mem, vals[0].(arrow.Record), base)
 		}, graph.Hints{Op: op + " (partial)"}, in)
 	}
 	switch n.strategy {
@@ -301,6 +310,73 @@ func (l *lowering) lowerAggregate(n *aggregateNode) ([]graph.ID, error) {
 		return decideBuckets(records(vals), buckets)
 	}, graph.Hints{Op: op + " (estimate groups)"}, partials...)
 	return l.aggShuffle(p, partials, buckets, &decide), nil
+}
+
+// partialOf aggregates one input partition. When the first probeRows rows
+// of a large partition hold more than half as many groups, it passes the
+// rows on raw instead, with the sketch of their keys: the merge will
+// aggregate them once.
+func (p *aggPlan) partialOf(mem memory.Allocator, rec arrow.Record, base int64) (arrow.Record, error) {
+	g, err := p.newGrouper(mem, p.keyTypes)
+	if err != nil {
+		return nil, err
+	}
+	defer g.release()
+	rows := rec.NumRows()
+	if !p.rawOK || rows < 2*probeRows {
+		if err := g.update(rec, base); err != nil {
+			return nil, err
+		}
+		return g.partial()
+	}
+	head := rec.NewSlice(0, probeRows)
+	err = g.update(head, base)
+	head.Release()
+	if err != nil {
+		return nil, err
+	}
+	if g.tbl.Len() > probeRows/2 {
+		return p.raw(rec)
+	}
+	rest := rec.NewSlice(probeRows, rows)
+	defer rest.Release()
+	if err := g.update(rest, base+probeRows); err != nil {
+		return nil, err
+	}
+	return g.partial()
+}
+
+// raw returns rec marked as unaggregated rows, with the sketch of its keys.
+func (p *aggPlan) raw(rec arrow.Record) (arrow.Record, error) {
+	hashes := make([]uint64, rec.NumRows())
+	if err := hashtable.HashRows(columnsAt(rec, p.keyIdx), hashes); err != nil {
+		return nil, err
+	}
+	h := sketch.NewHLL(hllPrecision)
+	h.AddAll(hashes)
+	b, err := h.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	md := arrow.NewMetadata([]string{hllKey, rawKey}, []string{base64.StdEncoding.EncodeToString(b), "1"})
+	return array.NewRecord(arrow.NewSchema(rec.Schema().Fields(), &md), rec.Columns(), rec.NumRows()), nil
+}
+
+func isRaw(rec arrow.Record) bool {
+	_, ok := rec.Schema().Metadata().GetValue(rawKey)
+	return ok
+}
+
+// keysOf returns the key columns of a partial aggregate or raw record.
+func (p *aggPlan) keysOf(rec arrow.Record) []arrow.Array {
+	if isRaw(rec) {
+		return columnsAt(rec, p.keyIdx)
+	}
+	keys := make([]arrow.Array, len(p.keyIdx))
+	for i := range keys {
+		keys[i] = rec.Column(i)
+	}
+	return keys
 }
 
 // decideBuckets merges the partial aggregates' sketches and returns how
@@ -360,7 +436,6 @@ func (l *lowering) aggShuffle(p *aggPlan, partials []graph.ID, buckets int, deci
 	if decide != nil {
 		extra = []graph.ID{*decide}
 	}
-	nk := len(p.keyIdx)
 	byBucket := l.shuffle("aggregate", p.op(), partials, extra, buckets, func(ctx context.Context, rec arrow.Record, extra []any, part []int32) error {
 		use := buckets
 		if len(extra) > 0 {
@@ -370,12 +445,8 @@ func (l *lowering) aggShuffle(p *aggPlan, partials []graph.ID, buckets int, deci
 			clear(part)
 			return nil
 		}
-		keys := make([]arrow.Array, nk)
-		for i := range keys {
-			keys[i] = rec.Column(i)
-		}
 		hashes := make([]uint64, rec.NumRows())
-		if err := hashtable.HashRows(keys, hashes); err != nil {
+		if err := hashtable.HashRows(p.keysOf(rec), hashes); err != nil {
 			return err
 		}
 		for r, h := range hashes {
@@ -400,7 +471,7 @@ func mergePartials(p *aggPlan, mem memory.Allocator, recs []arrow.Record, final 
 	nk := len(p.keyIdx)
 	types := p.keyTypes
 	for _, r := range recs {
-		if r.NumRows() > 0 || len(recs) == 1 {
+		if (r.NumRows() > 0 || len(recs) == 1) && !isRaw(r) {
 			types = partialKeyTypes(r, nk)
 			break
 		}
@@ -411,10 +482,15 @@ func mergePartials(p *aggPlan, mem memory.Allocator, recs []arrow.Record, final 
 	}
 	defer g.release()
 	for _, r := range recs {
-		if r.NumRows() == 0 {
+		switch {
+		case r.NumRows() == 0:
 			continue
+		case isRaw(r):
+			err = g.update(r, 0) // no First or Last: positions do not matter
+		default:
+			err = g.merge(r)
 		}
-		if err := g.merge(r); err != nil {
+		if err != nil {
 			return nil, err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/dusk-go/dusk/internal/agg"
@@ -522,6 +523,46 @@ func TestGroupByEdgeCases(t *testing.T) {
 		j := computeRows(t, nulls.Join(nulls, Inner, "nk"), opts, 0)
 		if len(j) != 0 {
 			t.Errorf("%s: join on null keys: got %d rows, want 0", m.name, len(j))
+		}
+	}
+}
+
+// A partition with about one group per row passes its rows on raw; its
+// rows merge with the partial aggregates of the other partitions.
+func TestGroupByRawPartials(t *testing.T) {
+	for _, m := range executionModes()[:3] {
+		mem, opts := checked(t, m)
+		schema := arrow.NewSchema([]arrow.Field{{Name: "k", Type: arrow.PrimitiveTypes.Int64}, {Name: "v", Type: arrow.PrimitiveTypes.Float64}}, nil)
+		build := func(n int, key func(i int) int64) arrow.Record {
+			b := array.NewRecordBuilder(mem, schema)
+			defer b.Release()
+			for i := range n {
+				b.Field(0).(*array.Int64Builder).Append(key(i))
+				b.Field(1).(*array.Float64Builder).Append(float64(i % 7))
+			}
+			return b.NewRecord()
+		}
+		recs := []arrow.Record{build(3*probeRows, func(i int) int64 { return int64(i % 150000) }), build(500, func(i int) int64 { return int64(i % 100) })}
+		releaseAtEnd(t, recs)
+		want := map[int64][2]float64{}
+		for _, r := range recs {
+			for i := range int(r.NumRows()) {
+				k := r.Column(0).(*array.Int64).Value(i)
+				w := want[k]
+				want[k] = [2]float64{w[0] + r.Column(1).(*array.Float64).Value(i), w[1] + 1}
+			}
+		}
+		for _, st := range []GroupStrategy{GroupAuto, GroupTree, GroupShuffle} {
+			got := computeRows(t, FromRecords(recs...).GroupBy("k").Strategy(st).Agg(Sum("v"), Len(), Max("v")), opts, 1)
+			if len(got) != len(want) {
+				t.Fatalf("%s %s: got %d groups, want %d", m.name, st, len(got), len(want))
+			}
+			for _, row := range got {
+				w := want[row[0].(int64)]
+				if row[1].(float64) != w[0] || row[2].(int64) != int64(w[1]) {
+					t.Fatalf("%s %s: key %v: got sum %v len %v, want %v", m.name, st, row[0], row[1], row[2], w)
+				}
+			}
 		}
 	}
 }

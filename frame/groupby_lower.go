@@ -313,9 +313,11 @@ func (l *lowering) lowerAggregate(n *aggregateNode) ([]graph.ID, error) {
 }
 
 // partialOf aggregates one input partition. When the first probeRows rows
-// of a large partition hold more than half as many groups, it passes the
-// rows on raw instead, with the sketch of their keys: the merge will
-// aggregate them once.
+// of a large partition hold more than half as many groups, it sketches
+// the keys of the whole partition; if that estimates more than half as
+// many groups as rows, aggregating would not shrink the partition, and it
+// passes the rows on raw instead, with the sketch: the merge aggregates
+// them once.
 func (p *aggPlan) partialOf(mem memory.Allocator, rec arrow.Record, base int64) (arrow.Record, error) {
 	g, err := p.newGrouper(mem, p.keyTypes)
 	if err != nil {
@@ -336,7 +338,13 @@ func (p *aggPlan) partialOf(mem memory.Allocator, rec arrow.Record, base int64) 
 		return nil, err
 	}
 	if g.tbl.Len() > probeRows/2 {
-		return p.raw(rec)
+		h, err := p.sketchRows(rec)
+		if err != nil {
+			return nil, err
+		}
+		if h.Estimate() > float64(rows)/2 {
+			return p.raw(rec, h)
+		}
 	}
 	rest := rec.NewSlice(probeRows, rows)
 	defer rest.Release()
@@ -346,14 +354,19 @@ func (p *aggPlan) partialOf(mem memory.Allocator, rec arrow.Record, base int64) 
 	return g.partial()
 }
 
-// raw returns rec marked as unaggregated rows, with the sketch of its keys.
-func (p *aggPlan) raw(rec arrow.Record) (arrow.Record, error) {
+// sketchRows returns the sketch of the keys of rec's rows.
+func (p *aggPlan) sketchRows(rec arrow.Record) (*sketch.HLL, error) {
 	hashes := make([]uint64, rec.NumRows())
 	if err := hashtable.HashRows(columnsAt(rec, p.keyIdx), hashes); err != nil {
 		return nil, err
 	}
 	h := sketch.NewHLL(hllPrecision)
 	h.AddAll(hashes)
+	return h, nil
+}
+
+// raw returns rec marked as unaggregated rows, with the sketch of its keys.
+func (p *aggPlan) raw(rec arrow.Record, h *sketch.HLL) (arrow.Record, error) {
 	b, err := h.MarshalBinary()
 	if err != nil {
 		return nil, err

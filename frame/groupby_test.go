@@ -542,7 +542,11 @@ func TestGroupByRawPartials(t *testing.T) {
 			}
 			return b.NewRecord()
 		}
-		recs := []arrow.Record{build(3*probeRows, func(i int) int64 { return int64(i % 150000) }), build(500, func(i int) int64 { return int64(i % 100) })}
+		recs := []arrow.Record{
+			build(3*probeRows, func(i int) int64 { return int64(i % 150000) }), // raw
+			build(3*probeRows, func(i int) int64 { return int64(i % 60000) }),  // a probe that looks raw, aggregated
+			build(500, func(i int) int64 { return int64(i % 100) }),
+		}
 		releaseAtEnd(t, recs)
 		want := map[int64][2]float64{}
 		for _, r := range recs {

@@ -253,3 +253,41 @@ func columnIndex(s *arrow.Schema, name string) (int, error) {
 	}
 	return 0, fmt.Errorf("column %q is ambiguous: the frame has %d columns of that name: %w", name, len(idx), ErrColumn)
 }
+
+// TopK keeps, for each group, the k rows that come first in the order of
+// by (frame.Desc("v") for the largest values), with every column, in no
+// particular order. Each partition first keeps its own k rows per group;
+// the rows left are hash-partitioned by key, and each bucket sorts and keeps
+// k per group.
+func (g *Grouped) TopK(k int, by ...SortKey) *Frame {
+	if g.err != nil {
+		return failed(g.err)
+	}
+	if k < 0 {
+		return failed(fmt.Errorf("frame: group_by(%s).top_k(%d): negative count", strings.Join(g.keys, ", "), k))
+	}
+	if err := g.f.checkSortKeys("group_by.top_k", by); err != nil {
+		return failed(err)
+	}
+	return &Frame{plan: &groupTopKNode{input: g.f.plan, keys: g.keys, by: slices.Clone(by), k: k}}
+}
+
+// groupTopKNode keeps the first k rows of each group in an order.
+type groupTopKNode struct {
+	input node
+	keys  []string
+	by    []SortKey
+	k     int
+}
+
+func (t *groupTopKNode) schema() *arrow.Schema { return t.input.schema() }
+func (t *groupTopKNode) inputs() []node        { return []node{t.input} }
+func (t *groupTopKNode) withInputs(in []node) node {
+	c := *t
+	c.input = in[0]
+	return &c
+}
+func (t *groupTopKNode) planNode() {}
+func (t *groupTopKNode) String() string {
+	return fmt.Sprintf("GroupTopK %d by %s per [%s]", t.k, sortKeysString(t.by), strings.Join(t.keys, ", "))
+}

@@ -570,3 +570,37 @@ func TestGroupByRawPartials(t *testing.T) {
 		}
 	}
 }
+
+func TestGroupTopKDifferential(t *testing.T) {
+	for _, m := range executionModes() {
+		t.Run(m.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(31, uint64(len(m.name))))
+			for trial := range 6 {
+				mem, opts := checked(t, m)
+				recs := randomRecords(mem, r, 1+r.IntN(6), sized(m, 300))
+				releaseAtEnd(t, recs)
+				rows := rowsOf(t, recs...)
+				keys := [][]string{{"j"}, {"s", "b"}}[trial%2]
+				by := []SortKey{Desc("f"), Asc("i").WithNullsFirst()}
+				k := 1 + r.IntN(3)
+				// reference: per group, the first k rows in the order of by
+				groups := map[string][][]any{}
+				for _, row := range rows {
+					kc := make([]any, len(keys))
+					for i, c := range keys {
+						ci, _ := columnIndex(testSchema, c)
+						kc[i] = row[ci]
+					}
+					groups[keyOf(kc)] = append(groups[keyOf(kc)], row)
+				}
+				var want [][]any
+				for _, g := range groups {
+					sorted := refSort(testSchema, g, by)
+					want = append(want, sorted[:min(k, len(sorted))]...)
+				}
+				got := computeRows(t, FromRecords(recs...).GroupBy(keys...).TopK(k, by...), opts, 0)
+				compareRows(t, fmt.Sprintf("trial %d: top %d by %v per %v", trial, k, by, keys), sortAll(got), sortAll(want))
+			}
+		})
+	}
+}

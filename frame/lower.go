@@ -172,6 +172,8 @@ func (l *lowering) lower(n node) ([]graph.ID, error) {
 		return l.lowerSort(x)
 	case *topKNode:
 		return l.lowerTopK(x)
+	case *groupTopKNode:
+		return l.lowerGroupTopK(x)
 	case *scanNode, *memoryNode, *filterNode, *projectNode:
 		// Not fused (the fuse pass did not run): a stage of its own.
 		f, err := fuseStages(n)

@@ -72,6 +72,15 @@ func prune(n node, need []string) node {
 			}
 		}
 		return x.withInputs([]node{prune(x.input, req)})
+	case *groupTopKNode:
+		req := need
+		if req != nil {
+			req = union(slices.Clone(need), x.keys)
+			for _, k := range x.by {
+				req = union(req, []string{k.Col})
+			}
+		}
+		return x.withInputs([]node{prune(x.input, req)})
 	case *topKNode:
 		req := need
 		if req != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/dusk-go/dusk/graph"
+	"github.com/dusk-go/dusk/internal/hashtable"
 	"github.com/dusk-go/dusk/internal/kernels"
 )
 
@@ -176,4 +177,98 @@ func (l *lowering) lowerTopK(n *topKNode) ([]graph.ID, error) {
 		return top(rec)
 	}, graph.Hints{Op: op + " (merge)"}, parts...)
 	return []graph.ID{final}, nil
+}
+
+// firstPerGroup sorts rec by the group keys then by, and keeps the first k
+// rows of each group.
+func firstPerGroup(mem memory.Allocator, rec arrow.Record, groupKeys, by []kernels.SortKey, k int) (arrow.Record, error) {
+	order, err := kernels.SortIndices(rec, append(append([]kernels.SortKey(nil), groupKeys...), by...))
+	if err != nil {
+		return nil, err
+	}
+	cmp, err := kernels.NewRowComparer(rec, rec, groupKeys)
+	if err != nil {
+		return nil, err
+	}
+	keep := make([]int32, 0, len(order))
+	run := 0
+	for i, r := range order {
+		if i == 0 || cmp.Compare(int(r), int(order[i-1])) != 0 {
+			run = 0
+		}
+		if run < k {
+			keep = append(keep, r)
+		}
+		run++
+	}
+	return kernels.TakeRecord(mem, rec, keep)
+}
+
+// lowerGroupTopK keeps k rows per group in each partition, shuffles what is
+// left by key hash, and keeps k rows per group in each bucket.
+func (l *lowering) lowerGroupTopK(n *groupTopKNode) ([]graph.ID, error) {
+	ins, err := l.lower(n.input)
+	if err != nil {
+		return nil, err
+	}
+	schema := n.input.schema()
+	by, err := sortKeys(schema, n.by)
+	if err != nil {
+		return nil, err
+	}
+	asc := make([]SortKey, len(n.keys))
+	keyIdx := make([]int, len(n.keys))
+	for i, k := range n.keys {
+		asc[i] = Asc(k)
+		if keyIdx[i], err = columnIndex(schema, k); err != nil {
+			return nil, err
+		}
+	}
+	groupKeys, err := sortKeys(schema, asc)
+	if err != nil {
+		return nil, err
+	}
+	mem := l.mem
+	op := "frame: " + n.String()
+	key := l.name("group-top-k")
+	firsts := make([]graph.ID, len(ins))
+	for i, in := range ins {
+		firsts[i] = l.b.Add(graph.K(key, i), func(ctx context.Context, vals []any) (any, error) {
+			return firstPerGroup(mem, vals[0].(arrow.Record), groupKeys, by, n.k)
+		}, graph.Hints{Op: op}, in)
+	}
+	buckets := min(maxBuckets, max(1, len(ins)))
+	if buckets == 1 {
+		return []graph.ID{l.b.Add(graph.K(l.name("group-top-k-merge"), 0), func(ctx context.Context, vals []any) (any, error) {
+			rec, err := concatRecords(mem, schema, records(vals))
+			if err != nil {
+				return nil, err
+			}
+			defer rec.Release()
+			return firstPerGroup(mem, rec, groupKeys, by, n.k)
+		}, graph.Hints{Op: op + " (merge)"}, firsts...)}, nil
+	}
+	byBucket := l.shuffle("group-top-k", op, firsts, nil, buckets, func(ctx context.Context, rec arrow.Record, _ []any, part []int32) error {
+		hashes := make([]uint64, rec.NumRows())
+		if err := hashtable.HashRows(columnsAt(rec, keyIdx), hashes); err != nil {
+			return err
+		}
+		for r, h := range hashes {
+			part[r] = int32((h >> 32) * uint64(buckets) >> 32)
+		}
+		return nil
+	})
+	mkey := l.name("group-top-k-merge")
+	out := make([]graph.ID, buckets)
+	for b, ids := range byBucket {
+		out[b] = l.b.Add(graph.K(mkey, b), func(ctx context.Context, vals []any) (any, error) {
+			rec, err := concatRecords(mem, schema, records(vals))
+			if err != nil {
+				return nil, err
+			}
+			defer rec.Release()
+			return firstPerGroup(mem, rec, groupKeys, by, n.k)
+		}, graph.Hints{Op: op + " (merge)"}, ids...)
+	}
+	return out, nil
 }

@@ -111,7 +111,6 @@ func h2oGroupbyQuestions(g h2o.Groupby) []h2oQuestion {
 	q8 := &qs[7]
 	single := n * math.Exp((n-1)*math.Log1p(-1/idNK))
 	q8.lo, q8.hi = 2*q8.lo-int64(math.Ceil(single+6*math.Sqrt(single))), 2*q8.hi
-	q8.check = largest2Check
 	// median and sd (q6) and r² (q9) are computed differently by each
 	// engine: the sd and the correlation in one pass or two, with
 	// different rounding.
@@ -120,43 +119,12 @@ func h2oGroupbyQuestions(g h2o.Groupby) []h2oQuestion {
 }
 
 // h2oLargest2 answers q8, the two largest v3 of each id6 (the benchmark's
-// row_number() over (partition by id6 order by v3 desc) <= 2), with the
-// operations frames have, which have no per-group ranking: the largest v3
-// of each group, joined back to its rows; then per group the count of rows
-// that hold that largest value (two or more: it is both answers, ties as
-// row_number keeps them) and the largest v3 below it (each row of the
-// largest value pushed below every value by -1000: v3 is in [0, 100)). The
-// computed table has one row per group: id6, largest1, n_max, below_max;
-// largest2Check turns it into the benchmark's answer of two rows per group.
+// row_number() over (partition by id6 order by v3 desc) <= 2, over the
+// rows where v3 is not null): GroupBy(...).TopK.
 func h2oLargest2(t map[string]*frame.Frame) *frame.Frame {
-	x := t["x"].Select("id6", "v3").Filter(frame.Col("v3").IsNotNull())
-	top := x.GroupBy("id6").Agg(frame.Max("v3").As("largest1"))
-	isMax := frame.Col("v3").Ge(frame.Col("largest1")).Cast(arrow.PrimitiveTypes.Float64)
-	return x.Join(top, frame.Inner, "id6").
-		WithColumns(isMax.As("is_max"), frame.Col("v3").Sub(isMax.Mul(frame.Lit(1000.0))).As("below")).
-		GroupBy("id6", "largest1").
-		Agg(frame.Sum("is_max").As("n_max"), frame.Max("below").As("below_max"))
-}
-
-// largest2Check counts the values of q8's answer and sums them.
-func largest2Check(tbl arrow.Table) (int64, []float64, error) {
-	cols, err := float64Columns(tbl, "largest1", "n_max", "below_max")
-	if err != nil {
-		return 0, nil, err
-	}
-	var rows int64
-	var sum float64
-	for i, l1 := range cols[0] {
-		switch nMax, below := cols[1][i], cols[2][i]; {
-		case nMax >= 2:
-			rows, sum = rows+2, sum+2*l1
-		case below >= 0:
-			rows, sum = rows+2, sum+l1+below
-		default:
-			rows, sum = rows+1, sum+l1
-		}
-	}
-	return rows, []float64{sum}, nil
+	return t["x"].Select("id6", "v3").Filter(frame.Col("v3").IsNotNull()).
+		GroupBy("id6").TopK(2, frame.Desc("v3")).
+		Rename(map[string]string{"v3": "largest2_v3"})
 }
 
 // h2oJoinQuestions returns the join questions over the data set j.

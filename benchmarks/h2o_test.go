@@ -4,10 +4,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
-
 	"github.com/dusk-go/dusk/internal/h2o"
 )
 
@@ -27,38 +23,6 @@ func TestDistinctRange(t *testing.T) {
 		if lo > tc.lo || hi < tc.hi || hi-lo > tc.within {
 			t.Errorf("distinctRange(%g, %g) = %d, %d: want a range of at most %d holding %d..%d", tc.n, tc.m, lo, hi, tc.within, tc.lo, tc.hi)
 		}
-	}
-}
-
-// TestLargest2Check checks how q8's per-group table becomes the answer:
-// a tie at the largest value gives it twice, a group of one value one row.
-func TestLargest2Check(t *testing.T) {
-	mem := memory.NewGoAllocator()
-	col := func(vals ...float64) arrow.Array {
-		b := array.NewFloat64Builder(mem)
-		defer b.Release()
-		b.AppendValues(vals, nil)
-		return b.NewArray()
-	}
-	schema := arrow.NewSchema([]arrow.Field{
-		{Name: "largest1", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "n_max", Type: arrow.PrimitiveTypes.Float64},
-		{Name: "below_max", Type: arrow.PrimitiveTypes.Float64},
-	}, nil)
-	cols := []arrow.Array{col(90, 80, 70), col(1, 2, 1), col(85, 60, -930)}
-	rec := array.NewRecord(schema, cols, 3)
-	for _, c := range cols {
-		c.Release()
-	}
-	tbl := array.NewTableFromRecords(schema, []arrow.Record{rec})
-	rec.Release()
-	defer tbl.Release()
-	rows, chk, err := largest2Check(tbl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := 90.0 + 85 + 80 + 80 + 70; rows != 5 || len(chk) != 1 || chk[0] != want {
-		t.Errorf("got %d rows, check %v; want 5 rows, check [%v]", rows, chk, want)
 	}
 }
 

@@ -458,14 +458,7 @@ func (l *lowering) aggShuffle(p *aggPlan, partials []graph.ID, buckets int, deci
 			clear(part)
 			return nil
 		}
-		hashes := make([]uint64, rec.NumRows())
-		if err := hashtable.HashRows(p.keysOf(rec), hashes); err != nil {
-			return err
-		}
-		for r, h := range hashes {
-			part[r] = int32((h >> 32) * uint64(use) >> 32)
-		}
-		return nil
+		return hashBuckets(p.keysOf(rec), use, part)
 	})
 	mem := l.mem
 	key := l.name("aggregate-merge")

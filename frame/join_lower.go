@@ -2,7 +2,6 @@ package frame
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -246,14 +245,7 @@ func (l *lowering) lowerJoin(n *joinNode) ([]graph.ID, error) {
 	buckets := min(maxBuckets, max(1, max(len(lefts), len(rights))))
 	hashOn := func(keys []int) assignFunc {
 		return func(ctx context.Context, rec arrow.Record, _ []any, part []int32) error {
-			hashes := make([]uint64, rec.NumRows())
-			if err := hashtable.HashRows(columnsAt(rec, keys), hashes); err != nil {
-				return err
-			}
-			for r, h := range hashes {
-				part[r] = int32((h >> 32) * uint64(buckets) >> 32)
-			}
-			return nil
+			return hashBuckets(columnsAt(rec, keys), buckets, part)
 		}
 	}
 	lb := l.shuffle("join-left", op, lefts, nil, buckets, hashOn(p.lkey))
@@ -269,5 +261,3 @@ func (l *lowering) lowerJoin(n *joinNode) ([]graph.ID, error) {
 	}
 	return out, nil
 }
-
-var _ = fmt.Sprint

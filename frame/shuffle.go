@@ -5,9 +5,9 @@ import (
 	"fmt"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/dusk-go/dusk/graph"
+	"github.com/dusk-go/dusk/internal/hashtable"
 	"github.com/dusk-go/dusk/internal/kernels"
 	"github.com/dusk-go/dusk/spill"
 )
@@ -76,6 +76,19 @@ func (l *lowering) shuffle(name, op string, ins []graph.ID, extra []graph.ID, n 
 	return out
 }
 
+// hashBuckets assigns each row of keys to one of n buckets by the hash of
+// its key (equal keys, whatever their partition, meet in one bucket).
+func hashBuckets(keys []arrow.Array, n int, part []int32) error {
+	hashes := make([]uint64, len(part))
+	if err := hashtable.HashRows(keys, hashes); err != nil {
+		return err
+	}
+	for r, h := range hashes {
+		part[r] = int32((h >> 32) * uint64(n) >> 32)
+	}
+	return nil
+}
+
 // records returns the values of a task's dependencies as records
 // (borrowed).
 func records(vals []any) []arrow.Record {
@@ -85,5 +98,3 @@ func records(vals []any) []arrow.Record {
 	}
 	return recs
 }
-
-var _ = memory.DefaultAllocator

@@ -8,7 +8,6 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/dusk-go/dusk/graph"
-	"github.com/dusk-go/dusk/internal/hashtable"
 	"github.com/dusk-go/dusk/internal/kernels"
 )
 
@@ -249,14 +248,7 @@ func (l *lowering) lowerGroupTopK(n *groupTopKNode) ([]graph.ID, error) {
 		}, graph.Hints{Op: op + " (merge)"}, firsts...)}, nil
 	}
 	byBucket := l.shuffle("group-top-k", op, firsts, nil, buckets, func(ctx context.Context, rec arrow.Record, _ []any, part []int32) error {
-		hashes := make([]uint64, rec.NumRows())
-		if err := hashtable.HashRows(columnsAt(rec, keyIdx), hashes); err != nil {
-			return err
-		}
-		for r, h := range hashes {
-			part[r] = int32((h >> 32) * uint64(buckets) >> 32)
-		}
-		return nil
+		return hashBuckets(columnsAt(rec, keyIdx), buckets, part)
 	})
 	mkey := l.name("group-top-k-merge")
 	out := make([]graph.ID, buckets)

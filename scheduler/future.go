@@ -32,7 +32,8 @@ var futureSeq atomic.Int64
 // Submit starts fn(ctx) and returns its future at once (an executor's
 // submit). Futures submitted with the same *Scheduler (passed as an option;
 // the default scheduler otherwise) share its limit: at most Workers of them
-// run at once, the others wait for a place in submission order. A future
+// run at once, the others wait for a place (not necessarily in submission
+// order: each waiting future takes the next free place it sees). A future
 // whose ctx is cancelled before it starts does not run and fails with the
 // context's error. An error or panic of fn is returned by Result as a
 // *[TaskError] with key op[n] (op is "submit" unless [Op] names it).

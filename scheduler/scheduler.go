@@ -83,8 +83,56 @@ func WithMode(m Mode) Option {
 }
 
 // WithObserver sends the events of every computation to o.
+//
+// Several WithObserver options add up: every observer receives the events
+// (a progress bar and a dashboard, say), in the order the options came.
+// A nil observer is ignored.
 func WithObserver(o Observer) Option {
-	return optionFunc(func(c *config) { c.observer = o })
+	return optionFunc(func(c *config) {
+		switch {
+		case o == nil:
+		case c.observer == nil:
+			c.observer = o
+		default:
+			c.observer = tee{c.observer, o}
+		}
+	})
+}
+
+// tee sends every event to several observers, memory figures to those
+// that take them.
+type tee []Observer
+
+func (t tee) RunStarted(i RunInfo) {
+	for _, o := range t {
+		o.RunStarted(i)
+	}
+}
+
+func (t tee) TaskStarted(e TaskEvent) {
+	for _, o := range t {
+		o.TaskStarted(e)
+	}
+}
+
+func (t tee) TaskFinished(e TaskEvent) {
+	for _, o := range t {
+		o.TaskFinished(e)
+	}
+}
+
+func (t tee) RunFinished(s RunSummary) {
+	for _, o := range t {
+		o.RunFinished(s)
+	}
+}
+
+func (t tee) Memory(e MemoryEvent) {
+	for _, o := range t {
+		if m, ok := o.(MemoryObserver); ok {
+			m.Memory(e)
+		}
+	}
 }
 
 // Window bounds the inputs a streaming map holds at once: in flight, or

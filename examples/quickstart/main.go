@@ -6,6 +6,7 @@
 //
 //	go run ./examples/quickstart                 # about 2.3 GB of CSV in $TMPDIR/dusk-quickstart
 //	go run ./examples/quickstart -rows 1000000   # a small run
+//	DUSK_DASHBOARD=127.0.0.1:8787 go run ./examples/quickstart -report run.html
 //
 // The same in pandas/Dask would be read_csv, merge, groupby().agg(),
 // sort_values and nlargest.
@@ -32,6 +33,7 @@ import (
 
 	"github.com/dusk-go/dusk/frame"
 	"github.com/dusk-go/dusk/scheduler"
+	"github.com/dusk-go/dusk/scheduler/dashboard"
 	"github.com/dusk-go/dusk/scheduler/progress"
 )
 
@@ -60,6 +62,7 @@ func run(ctx context.Context, w, status io.Writer, args []string) error {
 	limit := fs.Int64("memory", 1<<30, "the memory limit in bytes")
 	workers := fs.Int("workers", 0, "workers (0: all cores)")
 	bar := fs.Bool("progress", true, "show a progress bar (on a terminal)")
+	report := fs.String("report", "", "write an HTML report of the computations to this `file`")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -75,6 +78,31 @@ func run(ctx context.Context, w, status io.Writer, args []string) error {
 	opts := []scheduler.Option{scheduler.Workers(*workers), scheduler.MemoryLimit(*limit)}
 	if *bar {
 		opts = append(opts, scheduler.WithObserver(progress.New(status)))
+	}
+	// DUSK_DASHBOARD=127.0.0.1:8787 serves the live dashboard
+	rec, srv, err := dashboard.FromEnv()
+	if err != nil {
+		fmt.Fprintln(status, "quickstart: no dashboard:", err) // the job runs anyway
+	}
+	if srv != nil {
+		defer srv.Close()
+		fmt.Fprintf(status, "dashboard: %s\n", srv.URL())
+	}
+	if rec == nil && *report != "" {
+		rec = dashboard.NewRecorder()
+	}
+	if rec != nil {
+		opts = append(opts, scheduler.WithObserver(rec))
+		defer func() {
+			fmt.Fprint(w, "\n", rec.Summary())
+			if *report != "" {
+				if err := rec.WriteReport(*report); err != nil {
+					fmt.Fprintln(status, "quickstart:", err)
+				} else {
+					fmt.Fprintf(w, "report: %s\n", *report)
+				}
+			}
+		}()
 	}
 
 	sales := frame.ReadCSV(ctx, orders).

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -42,9 +44,16 @@ func TestRun(t *testing.T) {
 	if total != 50000 {
 		t.Errorf("orders over the categories add up to %d, want 50000:\n%s", total, s)
 	}
-	// a second run reuses the data
+	// a second run reuses the data, and writes a report and a summary
 	out.Reset()
-	if err := run(t.Context(), &out, io.Discard, args); err != nil {
+	report := filepath.Join(dir, "run.html")
+	if err := run(t.Context(), &out, io.Discard, append(args, "-report", report)); err != nil {
 		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(report); err != nil || !strings.Contains(string(b), "dusk-data") {
+		t.Errorf("report: %v, %d bytes", err, len(b))
+	}
+	if !strings.Contains(out.String(), "report: "+report) {
+		t.Errorf("output lacks the report line:\n%s", out.String())
 	}
 }

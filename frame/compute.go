@@ -39,7 +39,7 @@ func (f *Frame) prepare(opts []scheduler.Option) (*prepared, error) {
 
 // graph lowers the plan and runs the generic graph passes on it.
 func (p *prepared) graph() (*graph.Graph, error) {
-	g, err := build(p.plan, p.mem)
+	g, err := build(p.plan, p.mem, p.sched.Logger())
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +229,7 @@ func (f *Frame) write(ctx context.Context, dir, ext string, create createFunc, o
 	if old, _ := filepath.Glob(filepath.Join(dir, "part-*"+ext)); len(old) > 0 {
 		return nil, fmt.Errorf("frame: write: %s already holds %d part files (%s, ...): remove them first", dir, len(old), filepath.Base(old[0]))
 	}
-	l := newLowering(p.mem)
+	l := newLowering(p.mem, p.sched.Logger())
 	ids, err := l.lower(p.plan)
 	if err != nil {
 		return nil, err

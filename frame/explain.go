@@ -29,7 +29,7 @@ func (f *Frame) Explain() string {
 	}
 	b.WriteString("== optimized plan\n")
 	b.WriteString(formatPlan(plan))
-	g, err := build(plan, memory.DefaultAllocator)
+	g, err := build(plan, memory.DefaultAllocator, nil)
 	if err == nil {
 		g, err = graph.Optimize(g)
 	}

@@ -306,8 +306,13 @@ func (l *lowering) lowerAggregate(n *aggregateNode) ([]graph.ID, error) {
 	if buckets == 1 {
 		return []graph.ID{l.aggTree(p, partials)}, nil
 	}
+	log := l.log
 	decide := l.b.Add(graph.K(l.name("aggregate-decide"), 0), func(ctx context.Context, vals []any) (any, error) {
-		return decideBuckets(records(vals), buckets)
+		n, est, err := decideBuckets(records(vals), buckets)
+		if err == nil {
+			log.Debug("frame: group-by strategy", "aggregate", p.n.String(), "estimated_groups", int64(est), "buckets", n, "of", buckets)
+		}
+		return n, err
 	}, graph.Hints{Op: op + " (estimate groups)"}, partials...)
 	return l.aggShuffle(p, partials, buckets, &decide), nil
 }
@@ -395,27 +400,28 @@ func (p *aggPlan) keysOf(rec arrow.Record) []arrow.Array {
 // decideBuckets merges the partial aggregates' sketches and returns how
 // many of the buckets to use: one for few groups, else enough that each
 // holds about groupsPerBucket groups.
-func decideBuckets(recs []arrow.Record, limit int) (int, error) {
+func decideBuckets(recs []arrow.Record, limit int) (int, float64, error) {
 	total := sketch.NewHLL(hllPrecision)
 	for _, r := range recs {
 		v, ok := r.Schema().Metadata().GetValue(hllKey)
 		if !ok {
-			return 0, fmt.Errorf("frame: internal error: a partial aggregate lacks its sketch")
+			return 0, 0, fmt.Errorf("frame: internal error: a partial aggregate lacks its sketch")
 		}
 		b, err := base64.StdEncoding.DecodeString(v)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		h := sketch.NewHLL(hllPrecision)
 		if err := h.UnmarshalBinary(b); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		if err := total.Merge(h); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
-	n := int(math.Ceil(total.Estimate() / groupsPerBucket))
-	return min(max(n, 1), limit), nil
+	est := total.Estimate()
+	n := int(math.Ceil(est / groupsPerBucket))
+	return min(max(n, 1), limit), est, nil
 }
 
 // aggTree merges partial aggregates treeFanIn at a time, then finishes.

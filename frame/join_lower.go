@@ -231,6 +231,7 @@ func (l *lowering) lowerJoin(n *joinNode) ([]graph.ID, error) {
 	op := p.op()
 	broadcast := n.strategy == JoinBroadcast ||
 		(n.strategy == JoinAuto && len(rights) == 1 && n.how != Right && n.how != Outer)
+	l.log.Debug("frame: join strategy", "join", n.String(), "broadcast", broadcast, "left_partitions", len(lefts), "right_partitions", len(rights))
 	if broadcast {
 		key := l.name("join-broadcast")
 		out := make([]graph.ID, len(lefts))

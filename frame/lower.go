@@ -3,6 +3,7 @@ package frame
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -118,11 +119,15 @@ func runStep(mem memory.Allocator, rec arrow.Record, st compiledStep) (arrow.Rec
 type lowering struct {
 	b    *graph.Builder
 	mem  memory.Allocator
+	log  *slog.Logger   // strategy choices, at debug level
 	keys map[string]int // how often each key name was used
 }
 
-func newLowering(mem memory.Allocator) *lowering {
-	return &lowering{b: graph.NewBuilder(0), mem: mem, keys: map[string]int{}}
+func newLowering(mem memory.Allocator, log *slog.Logger) *lowering {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &lowering{b: graph.NewBuilder(0), mem: mem, log: log, keys: map[string]int{}}
 }
 
 // name returns a key name not used before: base, then base#2, base#3...
@@ -384,8 +389,8 @@ func concatRecords(mem memory.Allocator, schema *arrow.Schema, recs []arrow.Reco
 
 // build lowers an optimized plan to a graph whose outputs are its
 // partitions, in order.
-func build(plan node, mem memory.Allocator) (*graph.Graph, error) {
-	l := newLowering(mem)
+func build(plan node, mem memory.Allocator, log *slog.Logger) (*graph.Graph, error) {
+	l := newLowering(mem, log)
 	ids, err := l.lower(plan)
 	if err != nil {
 		return nil, err

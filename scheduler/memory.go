@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/dusk-go/dusk/graph"
@@ -96,6 +97,12 @@ func newMemRun(c *config, g *graph.Graph, obs Observer, run uint64) (*memRun, er
 		return nil, nil
 	}
 	cfg := c.spill
+	if cfg.Logger == nil {
+		cfg.Logger = c.logger
+		if cfg.Logger == nil {
+			cfg.Logger = slog.Default()
+		}
+	}
 	cfg.OnStats = nil
 	if mo, ok := obs.(MemoryObserver); ok {
 		cfg.OnStats = func(s spill.Stats) { mo.Memory(MemoryEvent{Run: run, Time: time.Now(), Stats: s}) }

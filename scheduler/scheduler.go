@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"runtime"
 	"sync"
@@ -68,6 +69,7 @@ type config struct {
 	limitSet bool          // spill.Limit was set by an option or the environment
 	memErr   error         // a malformed DUSK_MEMORY_LIMIT
 	alloc    memory.Allocator
+	logger   *slog.Logger
 }
 
 // Workers sets the number of workers: tasks that run at once. n <= 0 means
@@ -133,6 +135,22 @@ func (t tee) Memory(e MemoryEvent) {
 			m.Memory(e)
 		}
 	}
+}
+
+// Logger sends structured logs to l (slog.Default() when not set): at
+// debug level, the start and end of computations, every value the memory
+// manager spills and reads back, and the strategies frames choose (a
+// group-by's number of buckets, broadcast or shuffle joins).
+func Logger(l *slog.Logger) Option {
+	return optionFunc(func(c *config) { c.logger = l })
+}
+
+// Logger returns the logger of s.
+func (s *Scheduler) Logger() *slog.Logger {
+	if s.cfg.logger == nil {
+		return slog.Default()
+	}
+	return s.cfg.logger
 }
 
 // Window bounds the inputs a streaming map holds at once: in flight, or

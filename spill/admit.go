@@ -212,6 +212,7 @@ func (m *Manager) load(ctx context.Context, tk *Ticket, e *Entry) (any, error) {
 		m.stats.Peak = max(m.stats.Peak, m.resident)
 		m.stats.ReadBacks++
 		m.stats.ReadBackTotal += e.size
+		m.cfg.Logger.Debug("spill: value read back", "value", e.label, "bytes", e.size, "resident", m.resident)
 		if tk != nil {
 			r := min(tk.reserved, e.size)
 			tk.reserved -= r

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/apache/arrow/go/v15/arrow/memory"
 )
@@ -172,7 +173,11 @@ func (m *Manager) ioLoop() {
 		m.updateBusy()
 		m.broadcast()
 		s, seq := m.reportLocked()
+		resident := m.resident
 		m.mu.Unlock()
+		if err == nil && m.cfg.Logger.Enabled(context.Background(), slog.LevelDebug) {
+			m.cfg.Logger.Debug("spill: value written to the store", "value", e.label, "bytes", e.size, "encoded", enc, "resident", resident, "limit", m.limit)
+		}
 		releaseValue(drop)
 		m.deleteKeys(keys)
 		m.report(s, seq)

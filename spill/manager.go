@@ -3,6 +3,7 @@ package spill
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"reflect"
 	"sync"
@@ -65,6 +66,10 @@ type Config struct {
 	// so the totals it sees never go back. It must be quick and must not
 	// call the Manager.
 	OnStats func(Stats)
+	// Logger receives the manager's decisions at debug level: every value
+	// spilled (its label, bytes, encoded bytes, and the resident bytes
+	// after) and read back. nil means no logging.
+	Logger *slog.Logger
 }
 
 // Stats are a Manager's figures. Bytes are accounted bytes (see SizeOf)
@@ -235,6 +240,9 @@ func NewManager(cfg Config) (*Manager, error) {
 			dir = os.TempDir()
 		}
 		cfg.Store = func() (Store, error) { return OpenBadger(dir) }
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	m := &Manager{
 		cfg:     cfg,

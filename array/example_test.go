@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/dusk-go/dusk/array"
 )
@@ -173,4 +174,14 @@ func ExampleArray_Err() {
 	y := x.Add(array.Ones([]int{5})).Sum() // the mistake is kept
 	fmt.Println(y.Err())
 	// Output: array: shape mismatch: add: shapes [3 4] and [5] cannot broadcast (axis 1: 4 vs 5)
+}
+
+func ExampleArray_Graph() {
+	x := array.Ones([]int{4, 100}, array.Chunks(1, 100))
+	g, err := x.Exp().Sum().Graph()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(g.Outputs()), strings.HasPrefix(g.DOT(), "digraph"))
+	// Output: 1 true
 }

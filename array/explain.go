@@ -3,6 +3,8 @@ package array
 import (
 	"fmt"
 	"strings"
+
+	"github.com/dusk-go/dusk/graph"
 )
 
 // Explain describes how the array would be computed: the plan as built,
@@ -29,4 +31,11 @@ func (x *Array) Explain() string {
 	b.WriteString("== task graph\n")
 	b.WriteString(g.Summary())
 	return b.String()
+}
+
+// Graph returns the optimized task graph the array would run, for export
+// (g.DOT(), g.Mermaid()) or inspection. Nothing is computed.
+func (x *Array) Graph() (*graph.Graph, error) {
+	g, _, _, err := x.plan()
+	return g, err
 }

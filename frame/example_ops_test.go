@@ -3,6 +3,7 @@ package frame_test
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -121,4 +122,13 @@ func ExampleFrame_ValueCounts() {
 	show(sales().ValueCounts("region").Head(1))
 	// Output:
 	// north 3
+}
+
+func ExampleFrame_Graph() {
+	g, err := sales().GroupBy("region").Agg(frame.Sum("qty")).Graph()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(g.Outputs()), "output;", strings.Fields(g.Mermaid())[0])
+	// Output: 1 output; flowchart
 }

@@ -41,3 +41,21 @@ func (f *Frame) Explain() string {
 	b.WriteString(g.Summary())
 	return b.String()
 }
+
+// Graph returns the optimized task graph the frame would run, for export
+// (g.DOT(), g.Mermaid()) or inspection. Nothing is computed; scans plan
+// their partitions.
+func (f *Frame) Graph() (*graph.Graph, error) {
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	plan, err := optimize(f.plan)
+	if err != nil {
+		return nil, err
+	}
+	g, err := build(plan, memory.DefaultAllocator, nil)
+	if err != nil {
+		return nil, err
+	}
+	return graph.Optimize(g)
+}

@@ -212,7 +212,6 @@ func (m *Manager) load(ctx context.Context, tk *Ticket, e *Entry) (any, error) {
 		m.stats.Peak = max(m.stats.Peak, m.resident)
 		m.stats.ReadBacks++
 		m.stats.ReadBackTotal += e.size
-		m.cfg.Logger.Debug("spill: value read back", "value", e.label, "bytes", e.size, "resident", m.resident)
 		if tk != nil {
 			r := min(tk.reserved, e.size)
 			tk.reserved -= r
@@ -220,8 +219,10 @@ func (m *Manager) load(ctx context.Context, tk *Ticket, e *Entry) (any, error) {
 		}
 		m.updateBusy()
 		s, seq := m.reportLocked()
+		resident := m.resident
 		m.mu.Unlock()
 		m.report(s, seq)
+		m.cfg.Logger.Debug("spill: value read back", "value", e.label, "bytes", e.size, "resident", resident)
 		return v, nil
 	}
 }

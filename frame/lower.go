@@ -378,6 +378,9 @@ func concatRecords(mem memory.Allocator, schema *arrow.Schema, recs []arrow.Reco
 		for j, r := range recs {
 			arrs[j] = r.Column(i)
 		}
+		if err := sameDictionaries(schema.Field(i).Name, arrs); err != nil {
+			return nil, err
+		}
 		c, err := array.Concatenate(arrs, mem)
 		if err != nil {
 			return nil, fmt.Errorf("frame: concatenating column %q: %w", schema.Field(i).Name, err)
@@ -385,6 +388,27 @@ func concatRecords(mem memory.Allocator, schema *arrow.Schema, recs []arrow.Reco
 		cols = append(cols, c)
 	}
 	return array.NewRecord(schema, cols, rows), nil
+}
+
+// sameDictionaries refuses to concatenate dictionary columns whose
+// dictionaries differ: Arrow Go v15's Concatenate mixes their indices up,
+// and a clear error is better than a wrong answer.
+func sameDictionaries(name string, arrs []arrow.Array) error {
+	var first arrow.Array
+	for _, a := range arrs {
+		d, ok := a.(*array.Dictionary)
+		if !ok {
+			return nil
+		}
+		if first == nil {
+			first = d.Dictionary()
+			continue
+		}
+		if !array.Equal(first, d.Dictionary()) {
+			return fmt.Errorf("frame: column %q: partitions with different dictionaries cannot be combined yet; cast the column to its value type first: %w", name, ErrType)
+		}
+	}
+	return nil
 }
 
 // build lowers an optimized plan to a graph whose outputs are its

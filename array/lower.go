@@ -193,7 +193,6 @@ func (lw *lowering) materialize(n node, g grid) (*chunks, error) {
 	dt := n.dtype()
 	c := &chunks{g: r.g, dt: dt}
 	for k, t := range regionTasks(r, deps) {
-		t := t
 		fn := func(ctx context.Context, vals []any) (any, error) {
 			binds := slices.Clone(t.binds)
 			cr := r.chunkRun(t.origin, t.cs, binds, vals, t.depOf)
@@ -278,7 +277,6 @@ func (lw *lowering) reduce(n *reduceNode) (*chunks, error) {
 	}
 	groups := make([][]graph.ID, max(1, numel(keptCounts)))
 	for k, t := range regionTasks(r, deps) {
-		t := t
 		pcs := slices.Clone(t.cs)
 		for a, red := range n.axes {
 			if red {

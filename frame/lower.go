@@ -378,10 +378,7 @@ func concatRecords(mem memory.Allocator, schema *arrow.Schema, recs []arrow.Reco
 		for j, r := range recs {
 			arrs[j] = r.Column(i)
 		}
-		if err := sameDictionaries(schema.Field(i).Name, arrs); err != nil {
-			return nil, err
-		}
-		c, err := array.Concatenate(arrs, mem)
+		c, err := concatColumn(mem, arrs)
 		if err != nil {
 			return nil, fmt.Errorf("frame: concatenating column %q: %w", schema.Field(i).Name, err)
 		}
@@ -390,25 +387,37 @@ func concatRecords(mem memory.Allocator, schema *arrow.Schema, recs []arrow.Reco
 	return array.NewRecord(schema, cols, rows), nil
 }
 
-// sameDictionaries refuses to concatenate dictionary columns whose
-// dictionaries differ: Arrow Go v15's Concatenate mixes their indices up,
-// and a clear error is better than a wrong answer.
-func sameDictionaries(name string, arrs []arrow.Array) error {
-	var first arrow.Array
+// concatColumn concatenates the pieces of one column. Dictionary pieces
+// are first given one dictionary (Arrow Go v15's Concatenate would mix up
+// the indices of pieces with different dictionaries, and fails on empty
+// dictionary pieces, which are left out).
+func concatColumn(mem memory.Allocator, arrs []arrow.Array) (arrow.Array, error) {
+	dt, ok := arrs[0].DataType().(*arrow.DictionaryType)
+	if !ok {
+		return array.Concatenate(arrs, mem)
+	}
+	var parts []arrow.Array
 	for _, a := range arrs {
-		d, ok := a.(*array.Dictionary)
-		if !ok {
-			return nil
-		}
-		if first == nil {
-			first = d.Dictionary()
-			continue
-		}
-		if !array.Equal(first, d.Dictionary()) {
-			return fmt.Errorf("frame: column %q: partitions with different dictionaries cannot be combined yet; cast the column to its value type first: %w", name, ErrType)
+		if a.Len() > 0 {
+			parts = append(parts, a)
 		}
 	}
-	return nil
+	switch len(parts) {
+	case 0:
+		arrs[0].Retain()
+		return arrs[0], nil
+	case 1:
+		parts[0].Retain()
+		return parts[0], nil
+	}
+	chunked := arrow.NewChunked(dt, parts)
+	defer chunked.Release()
+	unified, err := array.UnifyChunkedDicts(mem, chunked)
+	if err != nil {
+		return nil, err
+	}
+	defer unified.Release()
+	return array.Concatenate(unified.Chunks(), mem)
 }
 
 // build lowers an optimized plan to a graph whose outputs are its

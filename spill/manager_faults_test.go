@@ -23,18 +23,23 @@ import (
 func TestStoreFull(t *testing.T) {
 	for _, end := range []string{"take", "release"} {
 		t.Run(end, func(t *testing.T) {
-			mem := spill.NewMemStore()
-			cfg := memStoreConfig(spilltest.FailAfter(mem, 3000))
+			// The writes wait until all three values are in, so that the
+			// failure cannot overtake a Put however the goroutines run.
+			gate := newGatedStore()
+			mem := gate.MemStore
+			cfg := memStoreConfig(spilltest.FailAfter(gate, 3000))
 			cfg.IOWorkers = 1 // the values are written in order: v0 fits, v1 does not
 			m := newManager(t, cfg)
 			var entries []*spill.Entry
 			for i := range 3 {
 				e, err := m.Put(label(fmt.Sprint("v", i)), floats(200, i), 1600) // two pieces each
 				if err != nil {
+					gate.open()
 					t.Fatalf("Put(v%d): %v", i, err)
 				}
 				entries = append(entries, e)
 			}
+			gate.open()
 			waitFor(t, "the write to fail", func() bool { return m.Err() != nil })
 			check := func(what string, err error) {
 				t.Helper()

@@ -32,10 +32,20 @@ const (
 	// themselves: its partition had about as many groups as rows, so
 	// aggregating it first would only have doubled the work.
 	rawKey = "dusk.raw"
+	// rawHashCol names the last column of a raw partial: the rows' key
+	// hashes.
+	rawHashCol = "dusk.raw.hash"
 	// probeRows is the prefix of a partition a partial aggregation looks
-	// at before deciding to pass the rows on raw: more than half as many
-	// groups as rows in it.
-	probeRows = 1 << 16
+	// at before deciding to pass the rows on raw. Only a prefix of almost
+	// distinct keys (more than probeDistinct of its rows are groups of
+	// their own) leads to sketching the whole partition: a partition with
+	// more groups than half its rows has a prefix of 64Ki rows that is at
+	// least 95% distinct when its keys are spread evenly, and a skewed one
+	// that is missed is only aggregated as usual. A prefix of, say, 75%
+	// distinct keys (1e5 groups in a partition of millions) no longer
+	// costs a sketch of the whole partition.
+	probeRows     = 1 << 16
+	probeDistinct = 0.9
 )
 
 // aggPlan is an aggregate node resolved against its input: which columns
@@ -318,7 +328,7 @@ func (l *lowering) lowerAggregate(n *aggregateNode) ([]graph.ID, error) {
 }
 
 // partialOf aggregates one input partition. When the first probeRows rows
-// of a large partition hold more than half as many groups, it sketches
+// of a large partition are almost all groups of their own, it sketches
 // the keys of the whole partition; if that estimates more than half as
 // many groups as rows, aggregating would not shrink the partition, and it
 // passes the rows on raw instead, with the sketch: the merge aggregates
@@ -342,13 +352,13 @@ func (p *aggPlan) partialOf(mem memory.Allocator, rec arrow.Record, base int64) 
 	if err != nil {
 		return nil, err
 	}
-	if g.tbl.Len() > probeRows/2 {
-		h, err := p.sketchRows(rec)
+	if float64(g.tbl.Len()) > probeDistinct*probeRows {
+		h, hashes, err := p.sketchRows(rec)
 		if err != nil {
 			return nil, err
 		}
 		if h.Estimate() > float64(rows)/2 {
-			return p.raw(rec, h)
+			return p.raw(rec, h, hashes)
 		}
 	}
 	rest := rec.NewSlice(probeRows, rows)
@@ -359,25 +369,39 @@ func (p *aggPlan) partialOf(mem memory.Allocator, rec arrow.Record, base int64) 
 	return g.partial()
 }
 
-// sketchRows returns the sketch of the keys of rec's rows.
-func (p *aggPlan) sketchRows(rec arrow.Record) (*sketch.HLL, error) {
+// sketchRows returns the sketch of the keys of rec's rows, and the rows'
+// key hashes (hashtable.HashRows) it was made of.
+func (p *aggPlan) sketchRows(rec arrow.Record) (*sketch.HLL, []uint64, error) {
 	hashes := make([]uint64, rec.NumRows())
 	if err := hashtable.HashRows(columnsAt(rec, p.keyIdx), hashes); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	h := sketch.NewHLL(hllPrecision)
 	h.AddAll(hashes)
-	return h, nil
+	return h, hashes, nil
 }
 
-// raw returns rec marked as unaggregated rows, with the sketch of its keys.
-func (p *aggPlan) raw(rec arrow.Record, h *sketch.HLL) (arrow.Record, error) {
+// raw returns rec marked as unaggregated rows, with the sketch of its keys
+// in the metadata and the rows' key hashes as a last column (rawHashCol):
+// the shuffle assigns the rows to buckets by them instead of hashing the
+// keys again, which for string keys costs as much as the sketch did.
+func (p *aggPlan) raw(rec arrow.Record, h *sketch.HLL, hashes []uint64) (arrow.Record, error) {
 	b, err := h.MarshalBinary()
 	if err != nil {
 		return nil, err
 	}
 	md := arrow.NewMetadata([]string{hllKey, rawKey}, []string{base64.StdEncoding.EncodeToString(b), "1"})
-	return array.NewRecord(arrow.NewSchema(rec.Schema().Fields(), &md), rec.Columns(), rec.NumRows()), nil
+	fields := append(rec.Schema().Fields(), arrow.Field{Name: rawHashCol, Type: arrow.PrimitiveTypes.Uint64})
+	hc := array.NewUint64Data(array.NewData(arrow.PrimitiveTypes.Uint64, len(hashes),
+		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Uint64Traits.CastToBytes(hashes))}, nil, 0, 0))
+	defer hc.Release()
+	cols := append(append([]arrow.Array(nil), rec.Columns()...), hc)
+	return array.NewRecord(arrow.NewSchema(fields, &md), cols, rec.NumRows()), nil
+}
+
+// rawHashes returns the key hashes of a raw record.
+func rawHashes(rec arrow.Record) []uint64 {
+	return rec.Column(int(rec.NumCols()) - 1).(*array.Uint64).Uint64Values()
 }
 
 func isRaw(rec arrow.Record) bool {
@@ -464,6 +488,10 @@ func (l *lowering) aggShuffle(p *aggPlan, partials []graph.ID, buckets int, deci
 			clear(part)
 			return nil
 		}
+		if isRaw(rec) {
+			bucketsOf(rawHashes(rec), use, part)
+			return nil
+		}
 		return hashBuckets(p.keysOf(rec), use, part)
 	})
 	mem := l.mem
@@ -475,6 +503,23 @@ func (l *lowering) aggShuffle(p *aggPlan, partials []graph.ID, buckets int, deci
 		}, graph.Hints{Op: p.op() + " (merge)"}, ids...)
 	}
 	return out
+}
+
+// mergeGroups guesses how many groups merging recs gives, so that the
+// merge's hash table is sized once: at least the groups of the largest
+// partial aggregate, and every row of a raw record, whose partition had
+// more groups than half its rows (so the guess is at most twice the
+// groups there).
+func mergeGroups(recs []arrow.Record) int {
+	var raw, most int64
+	for _, r := range recs {
+		if isRaw(r) {
+			raw += r.NumRows()
+		} else {
+			most = max(most, r.NumRows())
+		}
+	}
+	return int(raw + most)
 }
 
 // mergePartials merges partial aggregate records into one partial record,
@@ -493,6 +538,7 @@ func mergePartials(p *aggPlan, mem memory.Allocator, recs []arrow.Record, final 
 		return nil, err
 	}
 	defer g.release()
+	g.tbl.Reserve(mergeGroups(recs))
 	for _, r := range recs {
 		switch {
 		case r.NumRows() == 0:

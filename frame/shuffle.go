@@ -83,10 +83,15 @@ func hashBuckets(keys []arrow.Array, n int, part []int32) error {
 	if err := hashtable.HashRows(keys, hashes); err != nil {
 		return err
 	}
+	bucketsOf(hashes, n, part)
+	return nil
+}
+
+// bucketsOf assigns each row one of n buckets by its key hash.
+func bucketsOf(hashes []uint64, n int, part []int32) {
 	for r, h := range hashes {
 		part[r] = int32((h >> 32) * uint64(n) >> 32)
 	}
-	return nil
 }
 
 // records returns the values of a task's dependencies as records

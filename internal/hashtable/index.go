@@ -85,6 +85,9 @@ func (t *Table) reindex(extra int, keysChanged bool) {
 		t.dense, t.dlo, t.slots = d, lo, nil
 		return
 	}
+	// a reservation sizes hashed slots only: a dense array is chosen by
+	// the keys seen
+	need = max(need, t.reserve)
 	capacity := minSlots
 	for capacity/2 < need {
 		capacity *= 2

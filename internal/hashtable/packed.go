@@ -198,7 +198,7 @@ func (t *Table) toWide() {
 	t.wbuf = make([]uint64, chunk*w)
 	t.slots = nil
 	capacity := minSlots
-	for capacity/2 < int(t.n)+chunk {
+	for capacity/2 < max(int(t.n)+chunk, t.reserve) {
 		capacity *= 2
 	}
 	t.rehash(capacity)

@@ -3,6 +3,7 @@ package hashtable
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/apache/arrow/go/v15/arrow"
 )
@@ -54,9 +55,11 @@ type Table struct {
 	slots  []slot // hashed index; modeWide always hashes
 	shift  uint   // home slot of hash h: h >> shift
 	growAt int
-	keys   []uint64 // modeDirect, modeString: code of each id; modePacked: packed word
-	hs     []uint64 // hashes of a batch of rows
-	sink   uint64   // sum of the prefetch loads, so that they stay
+	// reserve is the key count the index is sized for at least (Reserve).
+	reserve int
+	keys    []uint64 // modeDirect, modeString: code of each id; modePacked: packed word
+	hs      []uint64 // hashes of a batch of rows
+	sink    uint64   // sum of the prefetch loads, so that they stay
 
 	lay          []field  // modePacked layout
 	obsLo, obsHi []uint64 // modeDirect, modePacked: observed code ranges
@@ -124,6 +127,31 @@ func New(types []arrow.DataType, nullsEqual bool) (*Table, error) {
 
 // Len returns the number of distinct keys, the next id to be given out.
 func (t *Table) Len() int { return int(t.n) }
+
+// Reserve sizes the table for about n distinct keys in all, so that
+// inserting them does not grow and rehash it step by step. It is only a
+// hint: a table holds any number of keys whatever was reserved.
+func (t *Table) Reserve(n int) {
+	if n <= t.reserve || n <= int(t.n) {
+		return
+	}
+	t.reserve = n
+	switch {
+	case t.mode == modeWide:
+		capacity := len(t.slots)
+		for capacity/2 < n {
+			capacity *= 2
+		}
+		if capacity > len(t.slots) {
+			t.rehash(capacity)
+		}
+	default:
+		t.keys = slices.Grow(t.keys, n-len(t.keys))
+		if t.slots != nil && t.growAt < n {
+			t.reindex(0, false)
+		}
+	}
+}
 
 // Insert assigns ids to rows [0, n) of cols (all of length n): existing
 // keys get their id, new keys the next id. ids[i] = -1 for rows with a

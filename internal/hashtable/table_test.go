@@ -39,7 +39,16 @@ func check(t *testing.T, mem memory.Allocator, r *rand.Rand, cfgs []colCfg, null
 		}
 		return cols
 	}
+	// A reservation (Reserve), at the start or between batches, must not
+	// change an id.
+	reserve := func() {
+		if r.Intn(3) == 0 {
+			tab.Reserve(r.Intn(20000))
+		}
+	}
+	reserve()
 	for b := range batches {
+		reserve()
 		cols := gen()
 		want := rf.ids(cols, true)
 		got := make([]int32, len(want)+1)

@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/dusk-go/dusk/graph"
@@ -48,7 +49,9 @@ func WithSpill(cfg spill.Config) Option {
 
 // MemoryObserver is implemented by observers that want the memory
 // figures of computations that have a memory limit: resident, spilled and
-// read-back bytes, after every spill and read-back.
+// read-back bytes, after every spill and read-back, and every 20 ms at most
+// as values are kept and dropped, so that a computation that never spills
+// is seen too.
 type MemoryObserver interface {
 	Memory(MemoryEvent)
 }
@@ -85,6 +88,28 @@ func (c *config) resolveMemory(getenv func(string) string) {
 type memRun struct {
 	m       *spill.Manager
 	entries []*spill.Entry
+	// sample: an observer wants the figures, which the manager reports
+	// only when it spills or reads back; keep and drop then sample them
+	// too, at most every sampleEvery (last: when, in Unix nanoseconds).
+	sample bool
+	last   atomic.Int64
+}
+
+// sampleEvery is how often at most a computation that does not spill
+// reports its memory figures to a MemoryObserver.
+const sampleEvery = 20 * time.Millisecond
+
+// maybeSample reports the figures when sampleEvery has passed since the
+// last report.
+func (mr *memRun) maybeSample() {
+	if !mr.sample {
+		return
+	}
+	now, last := time.Now().UnixNano(), mr.last.Load()
+	if now-last < int64(sampleEvery) || !mr.last.CompareAndSwap(last, now) {
+		return
+	}
+	mr.m.Sample()
 }
 
 // newMemRun returns the memory side of a computation of g under c, or nil
@@ -111,7 +136,7 @@ func newMemRun(c *config, g *graph.Graph, obs Observer, run uint64) (*memRun, er
 	if err != nil {
 		return nil, err
 	}
-	return &memRun{m: m, entries: make([]*spill.Entry, g.Len())}, nil
+	return &memRun{m: m, entries: make([]*spill.Entry, g.Len()), sample: cfg.OnStats != nil}, nil
 }
 
 // begin waits for memory to run task id and fills args with the values of
@@ -155,6 +180,7 @@ func (mr *memRun) keep(g *graph.Graph, id graph.ID, v any) (any, error) {
 		return nil, err
 	}
 	mr.entries[id] = e
+	mr.maybeSample()
 	return nil, nil
 }
 
@@ -163,6 +189,7 @@ func (mr *memRun) drop(id graph.ID, results []any) {
 	if e := mr.entries[id]; e != nil {
 		mr.entries[id] = nil
 		mr.m.Release(e)
+		mr.maybeSample()
 		return
 	}
 	release(results[id])

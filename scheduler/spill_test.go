@@ -520,3 +520,43 @@ func (p *dirProbe) Memory(scheduler.MemoryEvent) {
 		}
 	}
 }
+
+// residentRecorder keeps the memory events of a run.
+type residentRecorder struct {
+	scheduler.NopObserver
+	mu     sync.Mutex
+	events []scheduler.MemoryEvent
+}
+
+func (r *residentRecorder) Memory(e scheduler.MemoryEvent) {
+	r.mu.Lock()
+	r.events = append(r.events, e)
+	r.mu.Unlock()
+}
+
+// TestMemorySampledWithoutSpilling: a computation under a limit it never
+// reaches still reports its resident bytes to a MemoryObserver.
+func TestMemorySampledWithoutSpilling(t *testing.T) {
+	w := floatWide(8, 1024)
+	for _, m := range spillModes() {
+		t.Run(m.name, func(t *testing.T) {
+			rec := &residentRecorder{}
+			opts := append([]scheduler.Option{scheduler.MemoryLimit(1 << 30), scheduler.WithObserver(rec)}, m.opts...)
+			if _, err := scheduler.New(opts...).Execute(context.Background(), w.build(t)); err != nil {
+				t.Fatalf("Execute: got error %v, want nil", err)
+			}
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			resident := false
+			for _, e := range rec.events {
+				if e.Spills != 0 || e.Spilled != 0 {
+					t.Errorf("event %+v: got a spill, want none", e.Stats)
+				}
+				resident = resident || e.Resident > 0
+			}
+			if !resident {
+				t.Errorf("got %d memory events, none with resident bytes; want at least one", len(rec.events))
+			}
+		})
+	}
+}

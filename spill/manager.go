@@ -275,6 +275,19 @@ func (m *Manager) statsLocked() Stats {
 	return s
 }
 
+// Sample hands the current figures to OnStats (when set) as a spill or
+// read-back does, in the same order, so that an observer also sees the
+// memory of a computation that never spills.
+func (m *Manager) Sample() {
+	if m.cfg.OnStats == nil {
+		return
+	}
+	m.mu.Lock()
+	s, seq := m.reportLocked()
+	m.mu.Unlock()
+	m.report(s, seq)
+}
+
 // Err returns the error that stopped the Manager (a failed write), or nil.
 func (m *Manager) Err() error {
 	m.mu.Lock()

@@ -257,8 +257,10 @@ func columnIndex(s *arrow.Schema, name string) (int, error) {
 // TopK keeps, for each group, the k rows that come first in the order of
 // by (frame.Desc("v") for the largest values), with every column, in no
 // particular order. Each partition first keeps its own k rows per group;
-// the rows left are hash-partitioned by key, and each bucket sorts and keeps
-// k per group.
+// the rows left are hash-partitioned by key, and each bucket keeps k per
+// group. Keeping them takes one pass with k slots per group (ties go to
+// the earlier row, as in a stable sort) for k up to 64 and key types the
+// hash table takes, else a sort.
 func (g *Grouped) TopK(k int, by ...SortKey) *Frame {
 	if g.err != nil {
 		return failed(g.err)

@@ -178,9 +178,23 @@ func (l *lowering) lowerTopK(n *topKNode) ([]graph.ID, error) {
 	return []graph.ID{final}, nil
 }
 
-// firstPerGroup sorts rec by the group keys then by, and keeps the first k
-// rows of each group.
-func firstPerGroup(mem memory.Allocator, rec arrow.Record, groupKeys, by []kernels.SortKey, k int) (arrow.Record, error) {
+// sortFirstPerGroup is firstPerGroup by sorting: it sorts rec by the group
+// keys then by, and keeps the first k rows of each group. It is the path
+// for the cases the slot algorithm of grouptopk.go leaves out (a large k,
+// key types the hash table does not take) and the reference its tests
+// compare with. rec is borrowed; the result is owned by the caller.
+func sortFirstPerGroup(mem memory.Allocator, rec arrow.Record, groupKeys, by []kernels.SortKey, k int) (arrow.Record, error) {
+	keep, err := sortFirstIndices(rec, groupKeys, by, k)
+	if err != nil {
+		return nil, err
+	}
+	return kernels.TakeRecord(mem, rec, keep)
+}
+
+// sortFirstIndices returns the rows sortFirstPerGroup keeps: groups in the
+// order of their keys, each group's rows in the order of by, ties in row
+// order (the sort is stable). rec is borrowed.
+func sortFirstIndices(rec arrow.Record, groupKeys, by []kernels.SortKey, k int) ([]int32, error) {
 	order, err := kernels.SortIndices(rec, append(append([]kernels.SortKey(nil), groupKeys...), by...))
 	if err != nil {
 		return nil, err
@@ -200,7 +214,7 @@ func firstPerGroup(mem memory.Allocator, rec arrow.Record, groupKeys, by []kerne
 		}
 		run++
 	}
-	return kernels.TakeRecord(mem, rec, keep)
+	return keep, nil
 }
 
 // lowerGroupTopK keeps k rows per group in each partition, shuffles what is

@@ -14,6 +14,7 @@ import (
 	"github.com/dusk-go/dusk/internal/agg"
 	"github.com/dusk-go/dusk/internal/hashtable"
 	"github.com/dusk-go/dusk/internal/sketch"
+	"github.com/dusk-go/dusk/spill"
 )
 
 const (
@@ -24,6 +25,9 @@ const (
 	hllPrecision = 12
 	// groupsPerBucket is how many groups GroupAuto puts in one merge task.
 	groupsPerBucket = 1 << 17
+	// bytesPerBucket is how many bytes of partial aggregates GroupAuto
+	// puts in one merge task at most (when there are buckets to spare).
+	bytesPerBucket = 32 << 20
 	// maxBuckets bounds the buckets of a shuffle.
 	maxBuckets = 64
 	// treeFanIn is how many partial aggregates one tree merge combines.
@@ -422,8 +426,9 @@ func (p *aggPlan) keysOf(rec arrow.Record) []arrow.Array {
 }
 
 // decideBuckets merges the partial aggregates' sketches and returns how
-// many of the buckets to use: one for few groups, else enough that each
-// holds about groupsPerBucket groups.
+// many of the buckets to use: one for few groups of small state, else
+// enough that each holds about groupsPerBucket groups and, of the partial
+// aggregates' bytes, about bytesPerBucket.
 func decideBuckets(recs []arrow.Record, limit int) (int, float64, error) {
 	total := sketch.NewHLL(hllPrecision)
 	for _, r := range recs {
@@ -445,6 +450,13 @@ func decideBuckets(recs []arrow.Record, limit int) (int, float64, error) {
 	}
 	est := total.Estimate()
 	n := int(math.Ceil(est / groupsPerBucket))
+	// Few groups can still hold much state (Median keeps every value), and
+	// one task would then merge it all alone.
+	var size int64
+	for _, r := range recs {
+		size += spill.SizeOf(r)
+	}
+	n = max(n, int(size/bytesPerBucket))
 	return min(max(n, 1), limit), est, nil
 }
 

@@ -68,3 +68,77 @@ func BenchmarkUpdate(b *testing.B) {
 		release(cols)
 	}
 }
+
+// BenchmarkMedian measures Median over 1e4 groups of 1000 values (the
+// shape of db-benchmark's q6), in ns per value: "select" is the quantile
+// of each already grouped group alone; "update+final" folds all rows into
+// one accumulator and finalizes it; "merge+final" merges the states of four
+// partitions, as the frame's second phase does, and finalizes.
+func BenchmarkMedian(b *testing.B) {
+	const ngroups, per, parts = 10_000, 1000, 4
+	mem := checkedMem(b)
+	ids, cols := benchData(mem, ngroups)
+	defer release(cols)
+	perValue := func(b *testing.B) {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchRows, "ns/value")
+	}
+	b.Run("select", func(b *testing.B) {
+		r := rand.New(rand.NewSource(2))
+		src, work := make([]float64, ngroups*per), make([]float64, ngroups*per)
+		for i := range src {
+			src[i] = r.Float64()
+		}
+		for b.Loop() {
+			copy(work, src)
+			for g := 0; g < ngroups; g++ {
+				quantile(work[g*per:(g+1)*per], 0.5)
+			}
+		}
+		perValue(b)
+	})
+	spec, in := Spec{Kind: Median}, []arrow.DataType{arrow.PrimitiveTypes.Float64}
+	b.Run("update+final", func(b *testing.B) {
+		for b.Loop() {
+			a, err := New(spec, in, mem)
+			noErr(b, err)
+			noErr(b, a.Update(ids, ngroups, cols[:1], 0))
+			out, err := a.Final(mem)
+			noErr(b, err)
+			out.Release()
+			a.Release()
+		}
+		perValue(b)
+	})
+	b.Run("merge+final", func(b *testing.B) {
+		var states []arrow.Array
+		defer func() { release(states) }()
+		step := benchRows / parts
+		for p := 0; p < parts; p++ {
+			a, err := New(spec, in, mem)
+			noErr(b, err)
+			part := array.NewSlice(cols[0], int64(p*step), int64((p+1)*step))
+			noErr(b, a.Update(ids[p*step:(p+1)*step], ngroups, []arrow.Array{part}, 0))
+			part.Release()
+			s, err := a.State(mem)
+			noErr(b, err)
+			states = append(states, s...)
+			a.Release()
+		}
+		all := make([]int32, ngroups)
+		for i := range all {
+			all[i] = int32(i)
+		}
+		for b.Loop() {
+			a, err := New(spec, in, mem)
+			noErr(b, err)
+			for _, s := range states {
+				noErr(b, a.Merge(all, ngroups, []arrow.Array{s}))
+			}
+			out, err := a.Final(mem)
+			noErr(b, err)
+			out.Release()
+			a.Release()
+		}
+		perValue(b)
+	})
+}

@@ -78,9 +78,11 @@
 // # Memory
 //
 // Most kinds hold a few words per group. Median and Quantile keep every
-// non-null value: 12 bytes per value (float64 value and int32 group, in two
-// slices in arrival order; up to twice that while the slices grow) and
-// twice that again, briefly, while State or Final group them. CountDistinct
+// non-null value: at most 12 bytes per value (float64 value and int32
+// group, in chunks of one Update or Merge call, never regrown; merged
+// lists keep one group per list instead of one per value). State writes
+// the grouped values straight into its Arrow buffer; Final gathers one
+// group at a time into a small scratch slice. CountDistinct
 // keeps one hash-set entry and one copy of each distinct (group, value)
 // pair; string values are copied into Go memory.
 //

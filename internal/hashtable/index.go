@@ -85,9 +85,14 @@ func (t *Table) reindex(extra int, keysChanged bool) {
 		t.dense, t.dlo, t.slots = d, lo, nil
 		return
 	}
-	// a reservation sizes hashed slots only: a dense array is chosen by
-	// the keys seen
-	need = max(need, t.reserve)
+	// A reservation sizes hashed slots that grow because they are full,
+	// and those rebuilt for a relayout once a sixteenth of it is in (the
+	// slots would soon grow to it anyway), not earlier relayouts (slots of
+	// the full size cleared for a few keys, again and again while the key
+	// ranges widen) nor a dense array (chosen by the keys seen).
+	if !keysChanged || 16*need >= t.reserve {
+		need = max(need, t.reserve)
+	}
 	capacity := minSlots
 	for capacity/2 < need {
 		capacity *= 2

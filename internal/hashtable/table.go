@@ -146,10 +146,11 @@ func (t *Table) Reserve(n int) {
 			t.rehash(capacity)
 		}
 	default:
+		// The slots take the reservation when they next grow (reindex):
+		// sizing them now would have every relayout of a packed table,
+		// which comes early while the key ranges widen, clear and rebuild
+		// the full-size slots.
 		t.keys = slices.Grow(t.keys, n-len(t.keys))
-		if t.slots != nil && t.growAt < n {
-			t.reindex(0, false)
-		}
 	}
 }
 

@@ -13,6 +13,9 @@ import (
 
 	"github.com/dusk-go/dusk/graph"
 	"github.com/dusk-go/dusk/scheduler"
+
+	// DUSK_DASHBOARD serves the live dashboard of every computation
+	_ "github.com/dusk-go/dusk/scheduler/dashboard"
 )
 
 // Result is a computed array: its shape and its elements, dense, in C

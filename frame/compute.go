@@ -16,6 +16,8 @@ import (
 	"github.com/dusk-go/dusk/graph"
 	dio "github.com/dusk-go/dusk/io"
 	"github.com/dusk-go/dusk/scheduler"
+	// DUSK_DASHBOARD serves the live dashboard of every computation
+	_ "github.com/dusk-go/dusk/scheduler/dashboard"
 )
 
 // prepared is an optimized plan with the scheduler that will run it.

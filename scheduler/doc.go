@@ -70,7 +70,11 @@
 // result bytes, error) and the end (tasks per worker, steals, error): the
 // base for progress bars, profiles and dashboards. Worker goroutines carry
 // the pprof label dusk_op set to the operation of the task they run, so CPU
-// profiles attribute time to user-level operations.
+// profiles attribute time to user-level operations. Observers come from
+// [WithObserver] options, which add up, and from
+// [RegisterProcessObserver]: a package switched on by an environment
+// variable (scheduler/dashboard, for DUSK_DASHBOARD) watches every
+// computation of the process that way.
 //
 // # Modes
 //

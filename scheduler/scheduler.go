@@ -190,6 +190,7 @@ func (c *config) resolve() {
 		c.spill.Allocator = c.alloc
 	}
 	c.resolveMemory(os.Getenv)
+	c.addProcessObservers()
 }
 
 // maxWindow bounds a stream's window: the window sizes buffers, and a

@@ -13,8 +13,14 @@
 // row per worker, a bar per task coloured by operation), progress bars per
 // operation, memory over time as a line chart and the workers' utilisation.
 // It listens on 127.0.0.1:8787 unless told otherwise, only answers GET and
-// HEAD, and Server.Close stops it. FromEnv starts one when DUSK_DASHBOARD
-// names an address.
+// HEAD, and Server.Close stops it.
+//
+// Setting DUSK_DASHBOARD to an address serves the dashboard of every
+// computation in the process, with no code: the package registers its
+// Recorder with scheduler.RegisterProcessObserver, and frame and array
+// import it. The server starts with the first scheduler made; an address
+// that cannot be served is logged (slog, warning) and the computations run
+// without it. FromEnv returns that Recorder and Server.
 //
 // Recorder.WriteReport writes the same views, with the data inlined as
 // JSON, to one HTML file to share after the computations have finished;

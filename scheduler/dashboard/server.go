@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/dusk-go/dusk/scheduler"
 )
 
 // DefaultAddr is the address Serve listens on when given "".
@@ -82,6 +85,16 @@ func (s *Server) Addr() string { return s.ln.Addr().String() }
 // URL returns the dashboard's address as an http URL.
 func (s *Server) URL() string { return "http://" + s.Addr() + "/" }
 
+// closed reports whether the server has stopped.
+func (s *Server) closed() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // Close stops the server: it closes the listener and every connection and
 // returns once the server's goroutine has ended. Calling it again does
 // nothing.
@@ -97,21 +110,80 @@ func (s *Server) Close() error {
 	return err
 }
 
-// FromEnv returns a Recorder and its running dashboard when the environment
-// variable DUSK_DASHBOARD holds an address (as Serve takes it), else nil,
-// nil, nil. The caller passes the Recorder to scheduler.WithObserver and
-// closes the Server when done.
+// FromEnv returns the process's dashboard when the environment variable
+// DUSK_DASHBOARD holds an address (as Serve takes it), else nil, nil, nil.
+// It is started once per address and shared: every scheduler made after
+// this package is imported (frame and array import it) reports to its
+// Recorder already, so a program needs no code for the variable to work;
+// FromEnv is for the one that wants the Recorder (for a Summary or a
+// report) or the Server (its URL). Passing the Recorder to
+// scheduler.WithObserver as well adds it once. Closing the Server stops
+// the dashboard; the next FromEnv starts a new one.
 func FromEnv() (*Recorder, *Server, error) {
 	addr, ok := os.LookupEnv(EnvVar)
 	if !ok {
 		return nil, nil, nil
 	}
-	rec := NewRecorder()
-	srv, err := rec.Serve(addr)
-	if err != nil {
-		return nil, nil, fmt.Errorf("dashboard: %s=%q: %w", EnvVar, addr, err)
+	rec, srv, _, err := serveProcess(addr)
+	return rec, srv, err
+}
+
+// process is the dashboard FromEnv started last.
+var process struct {
+	mu   sync.Mutex
+	addr string
+	rec  *Recorder
+	srv  *Server
+	// failed is the last address that could not be served: the process
+	// observer does not try it again.
+	failed string
+}
+
+// serveProcess returns the process's dashboard on addr, starting it
+// (started is then true) unless it is running.
+func serveProcess(addr string) (rec *Recorder, srv *Server, started bool, err error) {
+	process.mu.Lock()
+	defer process.mu.Unlock()
+	if process.srv != nil && process.addr == addr && !process.srv.closed() {
+		return process.rec, process.srv, false, nil
 	}
-	return rec, srv, nil
+	rec = NewRecorder()
+	if srv, err = rec.Serve(addr); err != nil {
+		process.failed = addr
+		return nil, nil, false, fmt.Errorf("dashboard: %s=%q: %w", EnvVar, addr, err)
+	}
+	process.addr, process.rec, process.srv = addr, rec, srv
+	return rec, srv, true, nil
+}
+
+func init() { scheduler.RegisterProcessObserver(processObserver) }
+
+// processObserver is the process-wide observer of every scheduler: the
+// Recorder of FromEnv's dashboard, or nil when DUSK_DASHBOARD is not set
+// or cannot be served. A dashboard that cannot start never fails a
+// computation: the problem is logged once (slog, warning) and the
+// computations run without it. The address it serves is logged when it
+// starts.
+func processObserver() scheduler.Observer {
+	addr, ok := os.LookupEnv(EnvVar)
+	if !ok {
+		return nil
+	}
+	process.mu.Lock()
+	failed := process.failed == addr
+	process.mu.Unlock()
+	if failed {
+		return nil
+	}
+	rec, srv, started, err := serveProcess(addr)
+	switch {
+	case err != nil:
+		slog.Warn("dashboard: not started; computations run without it", "error", err)
+		return nil
+	case started:
+		slog.Info("dashboard: serving", "url", srv.URL())
+	}
+	return rec
 }
 
 // handler serves the page at / and the state at /api/state.

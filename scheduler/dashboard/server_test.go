@@ -1,11 +1,13 @@
 package dashboard_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +15,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/dusk-go/dusk/scheduler"
 	"github.com/dusk-go/dusk/scheduler/dashboard"
 )
 
@@ -187,5 +190,37 @@ func TestFromEnv(t *testing.T) {
 	t.Setenv(dashboard.EnvVar, "256.0.0.1:http")
 	if rec, srv, err := dashboard.FromEnv(); err == nil || rec != nil || srv != nil {
 		t.Errorf("FromEnv with a bad address = %v, %v, %v", rec, srv, err)
+	}
+}
+
+// With DUSK_DASHBOARD set, every scheduler reports to the process's
+// dashboard without an option, once when an option passes its Recorder
+// too; an address that cannot be served leaves computations running.
+func TestProcessDashboard(t *testing.T) {
+	t.Setenv(dashboard.EnvVar, "127.0.0.1:0")
+	rec, srv, err := dashboard.FromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if again, srv2, err := dashboard.FromEnv(); again != rec || srv2 != srv || err != nil {
+		t.Errorf("FromEnv again: got %p, %p, %v, want the same dashboard", again, srv2, err)
+	}
+	g := workGraph(t, 8, 0, 0)
+	if _, err := scheduler.New(scheduler.Workers(2)).Execute(context.Background(), g); err != nil {
+		t.Fatal(err)
+	}
+	run(t, rec, workGraph(t, 8, 0, 0)) // the Recorder passed as an option as well
+	sum := rec.Summary()
+	if got := strings.Count(sum, "17 tasks in"); got != 2 {
+		t.Errorf("got %d runs of 17 tasks, want 2:\n%s", got, sum)
+	}
+	if got := len(regexp.MustCompile(`(?m)^\s+load\s+8\s`).FindAllString(sum, -1)); got != 2 {
+		t.Errorf("got %d runs with 8 load tasks, want 2 (none counted twice):\n%s", got, sum)
+	}
+
+	t.Setenv(dashboard.EnvVar, "256.0.0.1:http")
+	if _, err := scheduler.New(scheduler.Workers(2)).Execute(context.Background(), workGraph(t, 4, 0, 0)); err != nil {
+		t.Errorf("with an address that cannot be served: got error %v, want the computation's result", err)
 	}
 }

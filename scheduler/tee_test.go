@@ -16,9 +16,9 @@ type countingObserver struct {
 func (c *countingObserver) RunStarted(RunInfo)       { c.runs.Add(1) }
 func (c *countingObserver) TaskFinished(e TaskEvent) { c.tasks.Add(1) }
 
-// Several WithObserver options all receive the events.
-func TestObserversAddUp(t *testing.T) {
-	a, b := &countingObserver{}, &countingObserver{}
+// twoTasks returns a graph of two tasks, y after x.
+func twoTasks(t *testing.T) *graph.Graph {
+	t.Helper()
 	gb := graph.NewBuilder(0)
 	fn := func(context.Context, []any) (any, error) { return 1, nil }
 	x := gb.Add(graph.K("x", 0), fn, graph.Hints{Op: "x"})
@@ -27,6 +27,13 @@ func TestObserversAddUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return g
+}
+
+// Several WithObserver options all receive the events.
+func TestObserversAddUp(t *testing.T) {
+	a, b := &countingObserver{}, &countingObserver{}
+	g := twoTasks(t)
 	s := New(Workers(2), WithObserver(a), WithObserver(nil), WithObserver(b))
 	if _, err := s.Execute(context.Background(), g); err != nil {
 		t.Fatal(err)
@@ -55,14 +62,7 @@ func init() {
 // after it has something to watch with, alongside the options' observers,
 // and once when an option gives it too.
 func TestProcessObservers(t *testing.T) {
-	gb := graph.NewBuilder(0)
-	fn := func(context.Context, []any) (any, error) { return 1, nil }
-	x := gb.Add(graph.K("x", 0), fn, graph.Hints{Op: "x"})
-	gb.Add(graph.K("y", 0), fn, graph.Hints{Op: "y"}, x)
-	g, err := gb.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := twoTasks(t)
 	p, opt := &countingObserver{}, &countingObserver{}
 	if _, err := New(Workers(2)).Execute(context.Background(), g); err != nil {
 		t.Fatal(err)

@@ -50,8 +50,12 @@
 //     buckets merged in parallel (GroupShuffle), or (GroupAuto, the default)
 //     by a shuffle whose number of used buckets a decision task picks at run
 //     time from the merged HyperLogLog sketches the partials carry: one
-//     bucket (every partial merged in one task) for few groups, about 2^17
-//     groups per bucket otherwise. Distinct and ValueCounts are group-bys.
+//     bucket (every partial merged in one task) for few groups of little
+//     state, about 2^17 groups or 32 MiB of partials per bucket otherwise.
+//     A partition with about one group per row is not aggregated: its rows
+//     go on raw with their key hashes, and a bucket of raw rows only is
+//     merged by those hashes, comparing keys only when two are equal
+//     (groupby_raw.go). Distinct and ValueCounts are group-bys.
 //   - Join broadcasts a right side of one partition (every probe task
 //     builds its hash table) and otherwise shuffles both sides by key hash
 //     and joins bucket by bucket; null keys never match. Inner, Left,

@@ -537,6 +537,9 @@ func mergeGroups(recs []arrow.Record) int {
 // mergePartials merges partial aggregate records into one partial record,
 // or into the final groups when final.
 func mergePartials(p *aggPlan, mem memory.Allocator, recs []arrow.Record, final bool) (arrow.Record, error) {
+	if final && rawMergeable(p, recs) {
+		return mergeRaw(p, mem, recs)
+	}
 	nk := len(p.keyIdx)
 	types := p.keyTypes
 	for _, r := range recs {

@@ -76,7 +76,9 @@
 // them. Keys returns new arrays from the given allocator, owned by the
 // caller; they have the key types, except that a dictionary column comes
 // back as a plain array of its value type, and floats come back
-// normalised (-0 as 0, one NaN). The table's own memory is ordinary Go memory, amortised: no
-// allocation per row. A Table is not safe for concurrent use. HashRows is
+// normalised (-0 as 0, one NaN). The table's own memory is ordinary Go
+// memory, amortised: no allocation per row. Reserve sizes a table for the
+// keys a caller expects (a merge knows its input's rows), so that the
+// slots grow once instead of doubling step by step. A Table is not safe for concurrent use. HashRows is
 // a pure function of its inputs and may run concurrently.
 package hashtable

@@ -141,7 +141,6 @@ func mergeRaw(p *aggPlan, mem memory.Allocator, recs []arrow.Record) (arrow.Reco
 	defer releaseAccs(accs)
 	keys := make([][]arrow.Array, len(recs))
 	var ids []int32
-	var sink uint64
 	n := int32(0)
 	for ri, rec := range recs {
 		rows := int(rec.NumRows())
@@ -154,30 +153,21 @@ func mergeRaw(p *aggPlan, mem memory.Allocator, recs []arrow.Record) (arrow.Reco
 			ids = make([]int32, rows)
 		}
 		ids = ids[:rows]
-		for b0 := 0; b0 < rows; b0 += rawBatch {
-			b1 := min(rows, b0+rawBatch)
-			// Load the home slots of the batch first: the loads miss
-			// the cache independently, so the misses overlap.
-			for _, h := range hashes[b0:b1] {
-				sink += slots[h&mask]
-			}
-			for i := b0; i < b1; i++ {
-				h := hashes[i]
-				tag := rawTag(h)
-				for j := h & mask; ; j = (j + 1) & mask {
-					s := slots[j]
-					if s == 0 {
-						slots[j] = tag | uint64(n+1)
-						firstRec, firstRow = append(firstRec, int32(ri)), append(firstRow, int32(i))
-						ids[i] = n
-						n++
+		for i, h := range hashes[:rows] {
+			tag := rawTag(h)
+			for j := h & mask; ; j = (j + 1) & mask {
+				s := slots[j]
+				if s == 0 {
+					slots[j] = tag | uint64(n+1)
+					firstRec, firstRow = append(firstRec, int32(ri)), append(firstRow, int32(i))
+					ids[i] = n
+					n++
+					break
+				}
+				if s&^(1<<32-1) == tag {
+					if id := int32(uint32(s)) - 1; sameKeys(keys[firstRec[id]], int(firstRow[id]), keys[ri], i) {
+						ids[i] = id
 						break
-					}
-					if s&^(1<<32-1) == tag {
-						if id := int32(uint32(s)) - 1; sameKeys(keys[firstRec[id]], int(firstRow[id]), keys[ri], i) {
-							ids[i] = id
-							break
-						}
 					}
 				}
 			}
@@ -188,7 +178,6 @@ func mergeRaw(p *aggPlan, mem memory.Allocator, recs []arrow.Record) (arrow.Reco
 			}
 		}
 	}
-	_ = sink
 	cols, err := rawKeys(mem, keys, firstRec, firstRow, len(p.keyIdx))
 	if err != nil {
 		return nil, err
@@ -207,10 +196,6 @@ func mergeRaw(p *aggPlan, mem memory.Allocator, recs []arrow.Record) (arrow.Reco
 	}
 	return array.NewRecord(p.n.out, cols, int64(n)), nil
 }
-
-// rawBatch is how many rows the raw merge loads the home slots of before
-// it probes them.
-const rawBatch = 256
 
 // sameKeys reports whether row i of the key columns a equals row j of b.
 func sameKeys(a []arrow.Array, i int, b []arrow.Array, j int) bool {

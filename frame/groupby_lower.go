@@ -517,12 +517,12 @@ func (l *lowering) aggShuffle(p *aggPlan, partials []graph.ID, buckets int, deci
 	return out
 }
 
-// mergeGroups guesses how many groups merging recs gives, so that the
+// expectedGroups guesses how many groups merging recs gives, so that the
 // merge's hash table is sized once: at least the groups of the largest
 // partial aggregate, and every row of a raw record, whose partition had
 // more groups than half its rows (so the guess is at most twice the
 // groups there).
-func mergeGroups(recs []arrow.Record) int {
+func expectedGroups(recs []arrow.Record) int {
 	var raw, most int64
 	for _, r := range recs {
 		if isRaw(r) {
@@ -540,6 +540,12 @@ func mergePartials(p *aggPlan, mem memory.Allocator, recs []arrow.Record, final 
 	if final && rawMergeable(p, recs) {
 		return mergeRaw(p, mem, recs)
 	}
+	return mergeGrouped(p, mem, recs, final)
+}
+
+// mergeGrouped is mergePartials through the hash table of a grouper,
+// which takes any mix of partial aggregates and raw records.
+func mergeGrouped(p *aggPlan, mem memory.Allocator, recs []arrow.Record, final bool) (arrow.Record, error) {
 	nk := len(p.keyIdx)
 	types := p.keyTypes
 	for _, r := range recs {
@@ -553,7 +559,7 @@ func mergePartials(p *aggPlan, mem memory.Allocator, recs []arrow.Record, final 
 		return nil, err
 	}
 	defer g.release()
-	g.tbl.Reserve(mergeGroups(recs))
+	g.tbl.Reserve(expectedGroups(recs))
 	for _, r := range recs {
 		switch {
 		case r.NumRows() == 0:

@@ -31,10 +31,6 @@ import (
 // NaNs the hash table normalises in its output, and dictionaries, which it
 // returns decoded, take the general path.
 
-// rawMergeOff turns the raw merge off, for tests that compare it with the
-// general path.
-var rawMergeOff bool
-
 // A slot of the raw merge's open-addressing table is one word: 32 bits of
 // the key hash above those that pick the home slot (rawTag) and the group
 // id+1 (0: empty). Eight slots share a cache line, and the table of a
@@ -59,9 +55,6 @@ func rawKeyOK(dt arrow.DataType) bool {
 // mergeRaw: a final merge of raw records only (empty ones aside), whose
 // key columns have the same types, all of which rawKeyOK takes.
 func rawMergeable(p *aggPlan, recs []arrow.Record) bool {
-	if rawMergeOff {
-		return false
-	}
 	var first arrow.Record
 	for _, r := range recs {
 		if r.NumRows() == 0 {

@@ -64,13 +64,9 @@ func TestMergeRawDifferential(t *testing.T) {
 		for i, rec := range recs {
 			raws[i] = asRaw(t, p, rec)
 		}
-		want, wantErr := func() (arrow.Record, error) {
-			rawMergeOff = true
-			defer func() { rawMergeOff = false }()
-			return mergePartials(p, mem, raws, true)
-		}()
-		if wantErr != nil {
-			t.Fatal(wantErr)
+		want, err := mergeGrouped(p, mem, raws, true)
+		if err != nil {
+			t.Fatal(err)
 		}
 		got, err := mergePartials(p, mem, raws, true)
 		if err != nil {
